@@ -1,0 +1,64 @@
+package dev.cossim.cli;
+
+import dev.cossim.CossimException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
+
+/** Entry point: {@code cossim <command> ...}. User errors print one line and exit 2; --debug adds the stack trace. */
+@Command(name = "cossim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.",
+        subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main {
+    static boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit code (0 ok, 1 internal error, 2 bad input or usage, 130 interrupted). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        debug = Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            String sub = ex.getCommandLine().getCommandName();
+            err.println("cossim: error: " + ex.getMessage() + " (see 'cossim " + (sub.equals("cossim") ? "" : sub + " ") + "--help')");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            if (ex instanceof CossimException) {
+                err.println("cossim: error: " + ex.getMessage());
+                return 2;
+            }
+            if (ex instanceof CancellationException) {
+                err.println("cossim: interrupted; no output was written");
+                return 130;
+            }
+            err.println("cossim: internal error: " + ex + (debug ? "" : " (run with --debug for the stack trace)"));
+            return 1;
+        });
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("cossim: error: out of memory; raise the heap with JAVA_OPTS=-Xmx... or select fewer rows");
+            return 2;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[]{"cossim " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

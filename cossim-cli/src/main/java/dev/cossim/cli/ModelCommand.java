@@ -1,0 +1,97 @@
+package dev.cossim.cli;
+
+import dev.cossim.CossimException;
+import dev.cossim.engine.ProgressListener;
+import dev.cossim.kernel.Kernels;
+import dev.cossim.kernel.TileKernel;
+import dev.cossim.source.DefaultModel;
+import dev.cossim.source.EmbeddingModel;
+import dev.cossim.source.ModelLoader;
+import dev.cossim.text.HfTokenizer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Options every model-reading command shares, and the helpers that open models, tokenizers and kernels. */
+abstract class ModelCommand {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read (default: the token embeddings, found by name).")
+    String tensor;
+
+    @Option(names = "--vocab", paramLabel = "FILE", description = "tokenizer.json or vocab.txt (default: the one beside the model).")
+    Path vocab;
+
+    @Option(names = "--kernel", paramLabel = "KIND", defaultValue = "auto",
+            description = "Tile kernel: auto, vector, scalar (or blas with the cossim-blas module). Default: ${DEFAULT-VALUE}.")
+    String kernelName;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debugFlag;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    int threads() {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1) {
+            throw new CossimException("--threads " + t + ": must be at least 1");
+        }
+        return t;
+    }
+
+    EmbeddingModel openModel(String modelSpec) {
+        return ModelLoader.open(modelSpec, tensor, vocab);
+    }
+
+    TileKernel kernel() {
+        return Kernels.choose(kernelName, line -> err().println(line));
+    }
+
+    ProgressListener progress() {
+        return ConsoleProgress.forStderr();
+    }
+
+    /** The real tokenizer for this model: the default model's, a tokenizer.json given or beside it; else null. */
+    HfTokenizer tokenizer(String modelSpec) {
+        if (vocab != null) {
+            return vocab.getFileName().toString().endsWith(".json") ? HfTokenizer.open(vocab) : null;
+        }
+        if (modelSpec == null) {
+            return DefaultModel.available() ? HfTokenizer.defaultModel() : null;
+        }
+        Path p = Path.of(modelSpec).toAbsolutePath();
+        Path dir = Files.isDirectory(p) ? p : p.getParent();
+        Path tj = dir == null ? null : dir.resolve("tokenizer.json");
+        return tj != null && Files.isRegularFile(tj) ? HfTokenizer.open(tj) : null;
+    }
+
+    /** Splits positional arguments into an optional leading MODEL and the {@code needed} arguments after it. */
+    static String modelOf(List<String> args, int needed, String usage) {
+        if (args.size() == needed) {
+            return null;
+        }
+        if (args.size() == needed + 1) {
+            return args.getFirst();
+        }
+        throw new CossimException("expected " + usage + ", got " + args.size() + " argument(s)");
+    }
+
+    static List<String> rest(List<String> args, int needed) {
+        return args.subList(args.size() - needed, args.size());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.cossim.cli;
+
+import dev.cossim.CossimException;
+import dev.cossim.engine.NearestRows;
+import dev.cossim.matrix.Normalization;
+import dev.cossim.matrix.RowMatrix;
+import dev.cossim.reduce.TopKNeighbors;
+import dev.cossim.source.EmbeddingModel;
+import dev.cossim.text.HfTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "neighbors", aliases = "neighbours", description = "Nearest neighbours of a token by cosine similarity.")
+final class NeighborsCommand extends ModelCommand implements Callable<Integer> {
+    @Parameters(arity = "1..2", paramLabel = "[MODEL] WORD|ID", description = "Optional model, then a word, token or row id.")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "How many neighbours (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Override
+    public Integer call() {
+        String modelSpec = modelOf(args, 1, "[MODEL] WORD|ID");
+        String word = rest(args, 1).getFirst();
+        try (EmbeddingModel m = openModel(modelSpec); HfTokenizer tok = tokenizer(modelSpec)) {
+            Term t = Term.resolve(word, m, tok, "WORD");
+            if (k < 1 || k >= m.rows()) {
+                throw new CossimException("-k " + k + ": must be between 1 and " + (m.rows() - 1) + " (the matrix has " + m.rows() + " rows)");
+            }
+            var kernel = kernel();
+            RowMatrix rows = RowMatrix.of(m.matrix(), Normalization.UNIT);
+            double[] q = t.meanVector(m);
+            float[] unit = PairCommand.unit(q);
+            if (!Float.isFinite(unit[0])) {
+                throw new CossimException("WORD '" + word + "': its embedding is a zero vector or not finite, so it has no cosine neighbours");
+            }
+            TopKNeighbors.Neighbors nb = NearestRows.find(kernel, rows, unit, k, t.single() ? t.id() : -1);
+            PrintWriter o = out();
+            o.println("nearest neighbours of " + t.describe() + " by cosine similarity");
+            o.println("model: " + m.description() + (rows.excludedCount() > 0 ? " (" + rows.excludedCount() + " zero or non-finite rows left out)" : ""));
+            o.println(" rank      id  similarity  token");
+            for (int r = 0; r < nb.ids().length; r++) {
+                o.printf(Locale.ROOT, "%5d %7d  %10.6f  %s%n", r + 1, nb.ids()[r], nb.similarities()[r], m.vocabulary().display(nb.ids()[r]));
+            }
+        }
+        return 0;
+    }
+}

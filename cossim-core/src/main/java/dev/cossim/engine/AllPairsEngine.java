@@ -1,0 +1,127 @@
+package dev.cossim.engine;
+
+import dev.cossim.kernel.TileKernel;
+import dev.cossim.matrix.RowMatrix;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Walks the tiles of the upper triangle of the all-pairs similarity matrix (row block I against column blocks J >= I),
+ * so each unordered pair is computed once, on all threads. Every thread owns one reducer and one tile buffer; the
+ * reducers are merged at the end. Memory: the packed rows plus {@code threads x block^2} floats, never N^2.
+ */
+public final class AllPairsEngine {
+    /** Rows per block: a 256 x 256 tile (256 KB) stays in L2 while reducers read it. */
+    public static final int DEFAULT_BLOCK = 256;
+
+    private final TileKernel kernel;
+    private final int threads;
+    private final int block;
+
+    public AllPairsEngine(TileKernel kernel, int threads, int block) {
+        if (threads < 1 || block < 1) {
+            throw new IllegalArgumentException("threads and block must be positive");
+        }
+        this.kernel = kernel;
+        this.threads = threads;
+        this.block = block;
+    }
+
+    public AllPairsEngine(TileKernel kernel) {
+        this(kernel, Runtime.getRuntime().availableProcessors(), DEFAULT_BLOCK);
+    }
+
+    public TileKernel kernel() {
+        return kernel;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Number of unordered pairs among n rows. */
+    public static long pairs(long n) {
+        return n * (n - 1) / 2;
+    }
+
+    public <R extends TileReducer<R>> R run(RowMatrix m, Supplier<R> reducers, ProgressListener progress) {
+        int n = m.size();
+        int d = m.dim();
+        float[] data = m.data();
+        int blocks = (n + block - 1) / block;
+        AtomicInteger nextRowBlock = new AtomicInteger();
+        progress.begin("all-pairs", pairs(n));
+        int workers = Math.max(1, Math.min(threads, blocks));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "cossim-tiles");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<R>> futures = new ArrayList<>();
+        try {
+            for (int w = 0; w < workers; w++) {
+                futures.add(pool.submit(() -> {
+                    R local = reducers.get();
+                    Tile tile = new Tile(block * block);
+                    int bi;
+                    while ((bi = nextRowBlock.getAndIncrement()) < blocks) {
+                        int r0 = bi * block;
+                        int rows = Math.min(block, n - r0);
+                        for (int bj = bi; bj < blocks; bj++) {
+                            if (Thread.currentThread().isInterrupted()) {
+                                throw new CancellationException("interrupted");
+                            }
+                            int c0 = bj * block;
+                            int cols = Math.min(block, n - c0);
+                            kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
+                            tile.rowStart = r0;
+                            tile.rows = rows;
+                            tile.colStart = c0;
+                            tile.cols = cols;
+                            tile.diagonal = bi == bj;
+                            local.accept(tile);
+                            progress.advance(tile.pairCount());
+                        }
+                    }
+                    return local;
+                }));
+            }
+            R result = null;
+            for (Future<R> f : futures) {
+                R part = f.get();
+                if (result == null) {
+                    result = part;
+                } else {
+                    result.merge(part);
+                }
+            }
+            if (result == null) {
+                result = reducers.get();
+            }
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } finally {
+            pool.shutdownNow();
+            progress.end();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.cossim.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cossim.matrix.RowMatrix;
+import dev.cossim.reduce.Histogram;
+import dev.cossim.reduce.PairStatistics;
+import dev.cossim.reduce.SummaryReducer;
+import dev.cossim.reduce.TopKNeighbors;
+import dev.cossim.vocab.Vocabulary;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The files of an all-pairs run: {@code summary.json} (n, dim, pairs, mean, std, min, max, excluded_rows,
+ * histogram) and {@code neighbors.tsv} (id, token, rank, neighbor_id, neighbor_token, similarity).
+ */
+public final class AllPairsReport {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private AllPairsReport() {
+    }
+
+    public static ObjectNode summary(String model, String metric, RowMatrix m, SummaryReducer r, Vocabulary vocab) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", model);
+        root.put("metric", metric);
+        root.put("n", m.size());
+        root.put("dim", m.dim());
+        PairStatistics s = r.statistics();
+        root.put("pairs", s.count());
+        root.put("mean", s.mean());
+        root.put("std", s.std());
+        root.set("min", pair(s.min(), vocab));
+        root.set("max", pair(s.max(), vocab));
+        ObjectNode ex = root.putObject("excluded_rows");
+        ex.put("count", m.excludedCount());
+        ArrayNode zero = ex.putArray("zero");
+        for (int id : m.zeroRows()) {
+            zero.add(id);
+        }
+        ArrayNode nonFinite = ex.putArray("non_finite");
+        for (int id : m.nonFiniteRows()) {
+            nonFinite.add(id);
+        }
+        Histogram h = r.histogram();
+        ObjectNode hist = root.putObject("histogram");
+        hist.put("lo", h.lo());
+        hist.put("hi", h.hi());
+        hist.put("bins", h.bins());
+        ArrayNode counts = hist.putArray("counts");
+        for (long c : h.counts()) {
+            counts.add(c);
+        }
+        return root;
+    }
+
+    private static ObjectNode pair(PairStatistics.Pair p, Vocabulary vocab) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("similarity", (double) p.similarity());
+        o.put("i", p.i());
+        o.put("j", p.j());
+        o.put("token_i", p.i() < 0 ? null : vocab.display(p.i()));
+        o.put("token_j", p.j() < 0 ? null : vocab.display(p.j()));
+        return o;
+    }
+
+    public static void writeJson(ObjectNode node, Path file) throws IOException {
+        JSON.writeValue(file.toFile(), node);
+    }
+
+    public static void writeNeighbors(TopKNeighbors topK, Vocabulary vocab, Path file) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write("id\ttoken\trank\tneighbor_id\tneighbor_token\tsimilarity\n");
+            for (int r = 0; r < topK.rows(); r++) {
+                TopKNeighbors.Neighbors nb = topK.neighbors(r);
+                String token = tsv(vocab.display(nb.id()));
+                for (int q = 0; q < nb.ids().length; q++) {
+                    w.write(Integer.toString(nb.id()));
+                    w.write('\t');
+                    w.write(token);
+                    w.write('\t');
+                    w.write(Integer.toString(q + 1));
+                    w.write('\t');
+                    w.write(Integer.toString(nb.ids()[q]));
+                    w.write('\t');
+                    w.write(tsv(vocab.display(nb.ids()[q])));
+                    w.write('\t');
+                    w.write(Float.toString(nb.similarities()[q]));
+                    w.write('\n');
+                }
+            }
+        }
+    }
+
+    /** Tokens can hold tabs and newlines (byte-level vocabularies): escape them so each row stays one line. */
+    public static String tsv(String s) {
+        if (s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0 && s.indexOf('\\') < 0) {
+            return s;
+        }
+        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+}

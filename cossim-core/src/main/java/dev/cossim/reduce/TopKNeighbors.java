@@ -1,0 +1,136 @@
+package dev.cossim.reduce;
+
+import dev.cossim.engine.Tile;
+import dev.cossim.engine.TileReducer;
+
+/**
+ * The k most similar other rows of every row (self excluded; ties broken by the lower id). Each row keeps a binary
+ * min-heap of size k whose root is its current k-th best, so most candidates are rejected by one comparison before
+ * the heap is touched. Each unordered pair in a tile is offered to both of its rows.
+ */
+public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
+    private final int k;
+    private final int[] ids;
+    private final float[] sims;
+    private final int[] nbrs;
+
+    /** @param ids original id of each packed row; neighbours are stored and reported by original id */
+    public TopKNeighbors(int[] ids, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1");
+        }
+        this.k = k;
+        this.ids = ids;
+        this.sims = new float[ids.length * k];
+        this.nbrs = new int[ids.length * k];
+        java.util.Arrays.fill(sims, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(nbrs, Integer.MAX_VALUE);
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public int rows() {
+        return ids.length;
+    }
+
+    @Override
+    public void accept(Tile t) {
+        final float[] v = t.values;
+        final float[] s = sims;
+        final int kk = k;
+        for (int i = 0; i < t.rows; i++) {
+            int ri = t.rowStart + i;
+            int base = i * t.cols;
+            int idI = ids[ri];
+            for (int j = t.firstCol(i); j < t.cols; j++) {
+                float x = v[base + j];
+                int rj = t.colStart + j;
+                if (x >= s[ri * kk]) {
+                    offer(ri, x, ids[rj]);
+                }
+                if (x >= s[rj * kk]) {
+                    offer(rj, x, idI);
+                }
+            }
+        }
+    }
+
+    /** Offers neighbour {@code id} with similarity x to packed row r. */
+    public void offer(int r, float x, int id) {
+        int base = r * k;
+        float rootS = sims[base];
+        if (x < rootS || (x == rootS && id >= nbrs[base])) {
+            return;
+        }
+        // Replace the root (the worst kept) and sift down: worse = lower similarity, or equal and higher id.
+        int pos = 0;
+        while (true) {
+            int c = 2 * pos + 1;
+            if (c >= k) {
+                break;
+            }
+            if (c + 1 < k && worse(sims[base + c + 1], nbrs[base + c + 1], sims[base + c], nbrs[base + c])) {
+                c++;
+            }
+            if (!worse(sims[base + c], nbrs[base + c], x, id)) {
+                break;
+            }
+            sims[base + pos] = sims[base + c];
+            nbrs[base + pos] = nbrs[base + c];
+            pos = c;
+        }
+        sims[base + pos] = x;
+        nbrs[base + pos] = id;
+    }
+
+    private static boolean worse(float sa, int ia, float sb, int ib) {
+        return sa < sb || (sa == sb && ia > ib);
+    }
+
+    @Override
+    public void merge(TopKNeighbors o) {
+        if (o.k != k || o.ids.length != ids.length) {
+            throw new IllegalArgumentException("top-k reducers of different shapes cannot merge");
+        }
+        for (int r = 0; r < ids.length; r++) {
+            for (int q = 0; q < k; q++) {
+                int id = o.nbrs[r * k + q];
+                if (id != Integer.MAX_VALUE) {
+                    offer(r, o.sims[r * k + q], id);
+                }
+            }
+        }
+    }
+
+    /** Neighbours of packed row r, best first: original ids and similarities. */
+    public Neighbors neighbors(int r) {
+        int base = r * k;
+        Integer[] order = new Integer[k];
+        for (int q = 0; q < k; q++) {
+            order[q] = q;
+        }
+        java.util.Arrays.sort(order, (a, b) -> {
+            int c = Float.compare(sims[base + b], sims[base + a]);
+            return c != 0 ? c : Integer.compare(nbrs[base + a], nbrs[base + b]);
+        });
+        int filled = 0;
+        for (int q = 0; q < k; q++) {
+            if (nbrs[base + q] != Integer.MAX_VALUE) {
+                filled++;
+            }
+        }
+        int[] outIds = new int[filled];
+        float[] outSims = new float[filled];
+        for (int q = 0; q < filled; q++) {
+            outIds[q] = nbrs[base + order[q]];
+            outSims[q] = sims[base + order[q]];
+        }
+        return new Neighbors(ids[r], outIds, outSims);
+    }
+
+    /** A row's neighbours, best first. */
+    public record Neighbors(int id, int[] ids, float[] similarities) {
+    }
+}

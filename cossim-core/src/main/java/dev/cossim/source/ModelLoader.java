@@ -1,0 +1,131 @@
+package dev.cossim.source;
+
+import dev.cossim.CossimException;
+import dev.cossim.vocab.Vocabulary;
+import dev.cossim.vocab.VocabularyFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Resolves what the user names to an {@link EmbeddingModel}: nothing (the embedded default), a tensor file
+ * (.safetensors, .npy, .onnx, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
+ * found by its usual names unless one is given.
+ */
+public final class ModelLoader {
+    /** Name endings of token-embedding tensors across model families, in order of preference. */
+    public static final List<String> EMBEDDING_NAMES = List.of(
+            "word_embeddings.weight", "wte.weight", "embed_tokens.weight", "token_embd.weight", "shared.weight",
+            "word_embeddings", "wte", "embed_tokens", "token_embd", "shared");
+
+    private ModelLoader() {
+    }
+
+    /**
+     * @param spec      a path, or null for the default model
+     * @param tensor    tensor name to use, or null to find the token embeddings by name
+     * @param vocabFile a tokenizer.json / vocab.txt to use, or null to look beside the model
+     */
+    public static EmbeddingModel open(String spec, String tensor, Path vocabFile) {
+        if (spec == null || spec.isBlank() || spec.equals("default")) {
+            EmbeddingModel m = DefaultModel.open();
+            if (tensor != null && !tensor.equals(DefaultModel.TENSOR)) {
+                Tensor t = m.file().tensor(tensor).requireMatrix();
+                m = new EmbeddingModel(m.description(), m.file(), t, m.vocabulary());
+            }
+            return vocabFile == null ? m : new EmbeddingModel(m.description(), m.file(), m.matrix(), VocabularyFiles.read(vocabFile));
+        }
+        Path path = Path.of(spec);
+        TensorFile file = openFile(path);
+        try {
+            String name = tensor != null ? tensor : findEmbeddingTensor(file);
+            Tensor t = file.tensor(name).requireMatrix();
+            Vocabulary vocab = vocabFile != null ? VocabularyFiles.read(vocabFile) : VocabularyFiles.besides(file.directory());
+            return new EmbeddingModel(path + " : " + name, file, t, vocab == null ? Vocabulary.none() : vocab);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Opens any supported tensor container by its name and, failing that, its first bytes. */
+    public static TensorFile openFile(Path path) {
+        if (Files.isDirectory(path)) {
+            return openDirectory(path);
+        }
+        if (!Files.exists(path)) {
+            throw CossimException.inFile(path, "no such file or directory");
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".safetensors")) {
+            return SafetensorsFile.open(path);
+        }
+        if (name.endsWith(".npy")) {
+            return NpyFile.open(path);
+        }
+        if (name.endsWith(".onnx")) {
+            return OnnxFile.open(path);
+        }
+        if (name.endsWith(".index.json")) {
+            return ShardedSafetensors.open(path);
+        }
+        byte[] head = firstBytes(path, 8);
+        if (head.length >= 6 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U') {
+            return NpyFile.open(path);
+        }
+        throw CossimException.inFile(path, "unknown format: expected .safetensors, .npy, .onnx, a model.safetensors.index.json or a model directory");
+    }
+
+    private static TensorFile openDirectory(Path dir) {
+        for (String f : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.safetensors")) {
+            Path p = dir.resolve(f);
+            if (Files.isRegularFile(p)) {
+                return openFile(p);
+            }
+        }
+        try (var s = Files.list(dir)) {
+            List<Path> st = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
+            if (st.size() == 1) {
+                return SafetensorsFile.open(st.getFirst());
+            }
+        } catch (IOException e) {
+            throw CossimException.inFile(dir, "cannot list directory: " + e.getMessage());
+        }
+        throw CossimException.inFile(dir, "no model.safetensors or model.safetensors.index.json in this directory");
+    }
+
+    /** The token-embedding tensor of a file: by the usual names, or the only 2-D floating tensor there is. */
+    public static String findEmbeddingTensor(TensorFile file) {
+        List<TensorInfo> all = file.tensors();
+        for (String suffix : EMBEDDING_NAMES) {
+            for (TensorInfo t : all) {
+                if ((t.name().equals(suffix) || t.name().endsWith("." + suffix)) && t.shape().length == 2) {
+                    return t.name();
+                }
+            }
+        }
+        List<TensorInfo> matrices = all.stream()
+                .filter(t -> t.shape().length == 2 && DType.fromSafetensors(t.dtype()).map(DType::isFloating).orElse(true))
+                .toList();
+        if (matrices.size() == 1 || all.size() == 1) {
+            return (matrices.size() == 1 ? matrices : all).getFirst().name();
+        }
+        String names = all.stream().limit(8).map(TensorInfo::toString).toList().toString();
+        throw CossimException.inFile(file.origin(), "no token-embedding tensor found by the usual names "
+                + Arrays.toString(EMBEDDING_NAMES.subList(0, 5).toArray()) + "; pick one with --tensor (tensors: " + names
+                + (all.size() > 8 ? " and " + (all.size() - 8) + " more" : "") + ")");
+    }
+
+    private static byte[] firstBytes(Path path, int n) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(n);
+        } catch (IOException e) {
+            throw CossimException.inFile(path, "cannot read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.cossim.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cossim.CossimException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sharded checkpoint: {@code model.safetensors.index.json} maps each tensor name to a shard file ("weight_map").
+ * Shards are opened only when one of their tensors is asked for.
+ */
+public final class ShardedSafetensors implements TensorFile {
+    private final Path index;
+    private final Map<String, String> weightMap;
+    private final Map<String, SafetensorsFile> open = new HashMap<>();
+
+    private ShardedSafetensors(Path index, Map<String, String> weightMap) {
+        this.index = index;
+        this.weightMap = weightMap;
+    }
+
+    public static ShardedSafetensors open(Path index) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(Files.readString(index));
+        } catch (IOException e) {
+            throw CossimException.inFile(index, "cannot read the shard index: " + e.getMessage().split("\n")[0]);
+        }
+        JsonNode wm = root == null ? null : root.get("weight_map");
+        if (wm == null || !wm.isObject()) {
+            throw CossimException.inFile(index, "shard index has no weight_map object");
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        wm.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        return new ShardedSafetensors(index, map);
+    }
+
+    @Override
+    public String origin() {
+        return index.toString();
+    }
+
+    @Override
+    public Path directory() {
+        return index.toAbsolutePath().getParent();
+    }
+
+    /** Every shard's listing; the shards' headers are read (cheap: headers only, data stays mapped). */
+    @Override
+    public List<TensorInfo> tensors() {
+        List<TensorInfo> out = new ArrayList<>();
+        for (String shard : new java.util.LinkedHashSet<>(weightMap.values())) {
+            for (TensorInfo t : shard(shard).tensors()) {
+                if (weightMap.containsKey(t.name())) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    public java.util.Set<String> names() {
+        return weightMap.keySet();
+    }
+
+    @Override
+    public Tensor tensor(String name) {
+        String shard = weightMap.get(name);
+        if (shard == null) {
+            throw CossimException.inFile(index, "no tensor named '" + name + "' in the weight_map");
+        }
+        return shard(shard).tensor(name);
+    }
+
+    private synchronized SafetensorsFile shard(String file) {
+        return open.computeIfAbsent(file, f -> {
+            Path p = directory().resolve(f);
+            if (!Files.isRegularFile(p)) {
+                throw CossimException.inFile(index, "shard '" + f + "' named in the weight_map does not exist");
+            }
+            return SafetensorsFile.open(p);
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        open.values().forEach(SafetensorsFile::close);
+        open.clear();
+    }
+}

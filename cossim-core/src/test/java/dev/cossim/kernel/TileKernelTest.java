@@ -1,0 +1,54 @@
+package dev.cossim.kernel;
+
+import dev.cossim.testing.Synthetic;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Every kernel equals a double-precision dot product of unit rows within 1e-5 on awkward shapes (no size a multiple of a tile or panel). */
+class TileKernelTest {
+    static Stream<Arguments> shapes() {
+        List<Arguments> out = new ArrayList<>();
+        int[] dims = {1, 3, 7, 8, 13, 127, 384, 768, 1021};
+        int[][] mn = {{1, 1}, {5, 7}, {6, 32}, {13, 17}, {37, 71}};
+        for (int d : dims) {
+            for (int[] s : mn) {
+                out.add(Arguments.of(d, s[0], s[1]));
+            }
+        }
+        return out.stream();
+    }
+
+    static List<TileKernel> kernels() {
+        return List.of(new ScalarTileKernel(), new VectorTileKernel());
+    }
+
+    @ParameterizedTest(name = "d={0} m={1} n={2}")
+    @MethodSource("shapes")
+    void matchesDoubleReference(int d, int m, int n) {
+        int rowsA = m + 3, rowsB = n + 5;
+        float[] a = Synthetic.unitRows(Synthetic.gaussian(rowsA, d, 11 + d), d);
+        float[] b = Synthetic.unitRows(Synthetic.gaussian(rowsB, d, 97 + d), d);
+        for (TileKernel k : kernels()) {
+            float[] out = new float[m * n];
+            java.util.Arrays.fill(out, Float.NaN); // the kernel must overwrite, not accumulate into, the tile
+            k.dots(a, 2, m, b, 4, n, d, out);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0;
+                    for (int q = 0; q < d; q++) {
+                        ref += (double) a[(2 + i) * d + q] * b[(4 + j) * d + q];
+                    }
+                    assertEquals(ref, out[i * n + j], 1e-5,
+                            k.name() + " kernel at (" + i + "," + j + ") d=" + d);
+                }
+            }
+        }
+    }
+}
