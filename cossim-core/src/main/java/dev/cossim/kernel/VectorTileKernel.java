@@ -13,12 +13,22 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loaded only when the jdk.incubator.vector module is present: see {@link Kernels}.
  */
 public final class VectorTileKernel implements TileKernel {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = species(Integer.getInteger("cossim.vector.bits", 0));
     static final int L = S.length();
     static final int NR = 2 * L;
     static final int MR = 6;
     /** Depth block: an A sliver (6 x 256 floats) and a B panel (16 x 256) stay in L1 while the micro-kernel runs. */
     static final int KC = 256;
+
+    /** The vector width: {@code -Dcossim.vector.bits=256|512} overrides the platform's preferred one. */
+    static VectorSpecies<Float> species(int bits) {
+        return switch (bits) {
+            case 128 -> FloatVector.SPECIES_128;
+            case 256 -> FloatVector.SPECIES_256;
+            case 512 -> FloatVector.SPECIES_512;
+            default -> FloatVector.SPECIES_PREFERRED;
+        };
+    }
 
     private static final class Scratch {
         float[] pa = new float[0];
@@ -126,16 +136,8 @@ public final class VectorTileKernel implements TileKernel {
             ao += MR;
             bo += NR;
         }
-        if (mr == MR && nr == NR) {
-            int o = i0 * ldc + j0;
-            add(c00, c01, out, o);
-            add(c10, c11, out, o + ldc);
-            add(c20, c21, out, o + 2 * ldc);
-            add(c30, c31, out, o + 3 * ldc);
-            add(c40, c41, out, o + 4 * ldc);
-            add(c50, c51, out, o + 5 * ldc);
-            return;
-        }
+        // Spill the accumulators to a small scratch tile: no vector crosses a method boundary, so C2 keeps them in
+        // registers (passing them to a helper made it box all twelve on every call).
         c00.intoArray(tmp, 0);
         c01.intoArray(tmp, L);
         c10.intoArray(tmp, NR);
@@ -149,14 +151,11 @@ public final class VectorTileKernel implements TileKernel {
         c50.intoArray(tmp, 5 * NR);
         c51.intoArray(tmp, 5 * NR + L);
         for (int i = 0; i < mr; i++) {
+            int o = (i0 + i) * ldc + j0;
             for (int j = 0; j < nr; j++) {
-                out[(i0 + i) * ldc + j0 + j] += tmp[i * NR + j];
+                out[o + j] += tmp[i * NR + j];
             }
         }
     }
 
-    private static void add(FloatVector lo, FloatVector hi, float[] out, int o) {
-        lo.add(FloatVector.fromArray(S, out, o)).intoArray(out, o);
-        hi.add(FloatVector.fromArray(S, out, o + L)).intoArray(out, o + L);
-    }
 }
