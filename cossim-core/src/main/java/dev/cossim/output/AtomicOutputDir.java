@@ -42,11 +42,21 @@ public final class AtomicOutputDir implements AutoCloseable {
             this.work = fresh
                     ? Files.createTempDirectory(parent, "." + this.target.getFileName() + ".partial-")
                     : this.target;
+            if (fresh) {
+                relaxPermissions(work);
+            }
         } catch (IOException e) {
             throw CossimException.inFile(target, "cannot create output directory: " + e.getMessage());
         }
         this.cleanup = new Thread(this::discard, "cossim-output-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+
+    /** A temporary directory is created owner-only; the result is an ordinary directory (rwxr-xr-x). */
+    private static void relaxPermissions(Path dir) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     /** Where to write file {@code name} now: a temporary path, renamed to its real name on commit. */
