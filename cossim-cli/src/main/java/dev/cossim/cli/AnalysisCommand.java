@@ -96,9 +96,13 @@ abstract class AnalysisCommand extends ModelCommand {
 
     /** The lines every analysis prints first: model, rows, pairs. */
     void printHeader(PrintWriter o, Prepared p) {
+        printHeader(o, p, p.metric().label());
+    }
+
+    void printHeader(PrintWriter o, Prepared p, String metricLabel) {
         RowMatrix r = p.rows();
         o.println("model:     " + p.model().description() + "  " + p.model().matrix().describe());
-        o.println("metric:    " + p.metric().label());
+        o.println("metric:    " + metricLabel);
         if (!p.pairs().rectangular()) {
             o.printf(Locale.ROOT, "rows:      %,d used of %,d selected (%s), %d excluded (%d zero, %d non-finite)%n", r.size(),
                     p.selectedA(), p.a().describe(), r.excludedCount(), r.zeroRows().length, r.nonFiniteRows().length);

@@ -51,7 +51,7 @@ final class CorrelationVsCosineCommand extends AnalysisCommand implements Callab
                     () -> new CorrelationVsCosine(ids, f[0], f[1], bins, samplePairs, seed), progress());
             double seconds = (System.nanoTime() - t0) / 1e9;
             PrintWriter o = out();
-            printHeader(o, p);
+            printHeader(o, p, "cosine and correlation (rows mean-centred for correlation)");
             Vocabulary v = m.vocabulary();
             line(o, "cosine", r.cosineStatistics(), v);
             line(o, "correlation", r.correlationStatistics(), v);

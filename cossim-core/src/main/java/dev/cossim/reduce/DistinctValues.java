@@ -12,7 +12,9 @@ import java.util.Arrays;
  * cast); float32 values are kept as sorted distinct keys with counts, fed through a buffer that is sorted and folded
  * in when full, so memory follows the number of distinct values. -0.0 counts as 0.0, as numpy.unique has it.
  */
-public final class DistinctValues implements TileReducer<DistinctValues> {
+public final class DistinctValues implements TileReducer<DistinctValues>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final long[] half = new long[1 << 16];
     private int[] keys = new int[0];
     private long[] counts = new long[0];

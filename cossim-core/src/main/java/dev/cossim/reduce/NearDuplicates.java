@@ -15,7 +15,9 @@ import java.util.List;
  * count, and a union-find over the rows; memory is proportional to the pairs found. When a limit on kept pairs is set
  * and exceeded, the count goes on (so the error can say how many there are) and {@link #groups()} refuses with a hint.
  */
-public final class NearDuplicates implements TileReducer<NearDuplicates> {
+public final class NearDuplicates implements TileReducer<NearDuplicates>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int[] ids;
     private final float threshold;
     private final boolean below;

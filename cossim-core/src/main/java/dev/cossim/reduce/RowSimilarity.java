@@ -8,7 +8,9 @@ import dev.cossim.engine.TileReducer;
  * many of them reach a threshold (hubness: rows that are close to many others). Each unordered pair in a tile counts
  * for both of its rows. State is plain arrays indexed by packed row.
  */
-public final class RowSimilarity implements TileReducer<RowSimilarity> {
+public final class RowSimilarity implements TileReducer<RowSimilarity>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final float threshold;
     private final boolean below;
     private final double[] sums;

@@ -11,7 +11,9 @@ import java.util.Arrays;
  * lower pair of original ids (lower i, then lower j, with i < j), so the result is the same for any split of the tiles.
  * A bounded heap whose root is the current M-th best rejects most values with one comparison. State is plain arrays.
  */
-public final class TopPairs implements TileReducer<TopPairs> {
+public final class TopPairs implements TileReducer<TopPairs>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int[] ids;
     private final int capacity;
     private final float sign;

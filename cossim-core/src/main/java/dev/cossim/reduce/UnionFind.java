@@ -6,7 +6,9 @@ import java.util.Arrays;
  * Disjoint sets over {@code 0..n-1} (union by size, path halving), mergeable: another instance's sets are folded in by
  * uniting each element with its root there, so partial results of threads or tasks combine into the same partition.
  */
-public final class UnionFind {
+public final class UnionFind implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int[] parent;
     private final int[] size;
 
