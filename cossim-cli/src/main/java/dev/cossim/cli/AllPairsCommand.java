@@ -70,6 +70,7 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
             AllPairsEngine engine = engine(metric);
             printHeader(out(), p);
             printSummary(out(), m, rows, r, seconds, engine, metric, p.pairs().count());
+            printMatrixNote(out());
             if (outDir != null) {
                 try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
                     ObjectNode json = AllPairsReport.summary(m.description(), metric.label(), rows, r, m.vocabulary());

@@ -86,6 +86,15 @@ abstract class AnalysisCommand extends ModelCommand {
 
     private AllPairsEngine engine;
 
+    /** Set by {@link MatrixExport} when a matrix was written: the line saying where. */
+    String matrixNote;
+
+    void printMatrixNote(PrintWriter o) {
+        if (matrixNote != null) {
+            o.println(matrixNote);
+        }
+    }
+
     /** The engine for a metric, made once per command (choosing the kernel prints one line). */
     AllPairsEngine engine(Metric metric) {
         if (engine == null) {

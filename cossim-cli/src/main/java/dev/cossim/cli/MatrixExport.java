@@ -68,7 +68,7 @@ final class MatrixExport {
                 writeIds(Path.of(stem + ".cols.tsv"), ids, ps.split(), ps.rows().size(), v);
             }
             w.commit();
-            c.out().printf(Locale.ROOT, "matrix:    %s (%,d x %,d %s, %,d bytes; row ids in %s)%n", w.target(), ps.sizeA(), ps.sizeB(),
+            c.matrixNote = String.format(Locale.ROOT, "matrix:    %s (%,d x %,d %s, %,d bytes; row ids in %s)", w.target(), ps.sizeA(), ps.sizeB(),
                     precision.name().toLowerCase(Locale.ROOT), w.bytes(), Path.of(stem + ".rows.tsv").getFileName()
                             + (ps.rectangular() ? ", " + Path.of(stem + ".cols.tsv").getFileName() : ""));
             return t.first;

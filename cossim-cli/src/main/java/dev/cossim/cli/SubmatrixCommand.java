@@ -75,6 +75,7 @@ final class SubmatrixCommand extends AnalysisCommand implements Callable<Integer
                 }
             }
             o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", seconds, threads());
+            printMatrixNote(o);
             if (outDir != null) {
                 ObjectNode js = summary(p);
                 js.put("non_redundant", s.count());
