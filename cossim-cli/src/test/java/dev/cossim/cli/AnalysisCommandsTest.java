@@ -189,6 +189,23 @@ class AnalysisCommandsTest {
     }
 
     @Test
+    void neighborsSearchOnlyTheSelection() {
+        Result r = run("neighbors", model.toString(), "--vocab", vocab.toString(), "[unused0]", "-k", "3", "--match", "unused", "--stride", "2");
+        assertEquals(0, r.code(), r.err());
+        int[] sel = IntStream.rangeClosed(1, UNUSED).filter(i -> (i - 1) % 2 == 0).toArray();
+        MetricReference ref = MetricReference.within(m, D, Metric.COSINE, sel);
+        int[] want = IntStream.of(sel).filter(j -> j != 1).boxed()
+                .sorted((x, y) -> Double.compare(ref.value(1, y), ref.value(1, x))).mapToInt(Integer::intValue).limit(3).toArray();
+        String[] lines = r.out().strip().split("\n");
+        for (int q = 0; q < 3; q++) {
+            String[] f = lines[lines.length - 3 + q].trim().split("\\s+");
+            assertEquals(want[q], Integer.parseInt(f[1]), r.out());
+            assertEquals(ref.value(1, want[q]), Double.parseDouble(f[2]), 1e-6);
+        }
+        assertTrue(r.out().contains("among:  6 rows (match=unused;stride=2)"), r.out());
+    }
+
+    @Test
     void badInputIsOneLineAndWritesNothing() {
         Path out = dir.resolve("none");
         Result r = run("near-duplicates", model.toString(), "-t", "0.1", "--max-pairs", "5", "-o", out.toString());
