@@ -78,7 +78,7 @@ final class MatrixExport {
     /** index (matrix row or column), original id and token, written under a temporary name and renamed. */
     private static void writeIds(Path file, int[] ids, int from, int to, Vocabulary v) {
         try {
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".partial-", "");
+            Path tmp = NpyMatrixWriter.partialFile(file);
             try {
                 List<List<String>> rows = new ArrayList<>(to - from);
                 for (int r = from; r < to; r++) {

@@ -82,13 +82,32 @@ public final class NpyMatrixWriter implements AutoCloseable {
                             + "(use --dtype f16 to halve it, select fewer rows, or write elsewhere)",
                     rows, cols, precision.name().toLowerCase(Locale.ROOT), size, free));
         }
-        this.temp = Files.createTempFile(dir, "." + target.getFileName() + ".partial-", "");
+        this.temp = partialFile(target);
         this.cleanup = new Thread(this::discard, "cossim-npy-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         this.channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.arena = Arena.ofShared();
         this.segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
         MemorySegment.copy(header, 0, segment, ValueLayout.JAVA_BYTE, 0, header.length);
+    }
+
+    /**
+     * A new empty file beside {@code target} under a hidden temporary name. Unlike {@code Files.createTempFile} it
+     * gets the default permissions (the umask's), which the finished file keeps after the rename.
+     */
+    public static Path partialFile(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve("." + target.getFileName() + ".partial-" + Long.toUnsignedString(r.nextLong(), 36));
+            try {
+                return Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Opens {@code target} for a matrix of the given shape (checks disk space; nothing is visible at target yet). */
