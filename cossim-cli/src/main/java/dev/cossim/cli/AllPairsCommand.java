@@ -1,8 +1,9 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.kernel.TileKernel;
+import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.output.AllPairsReport;
@@ -14,7 +15,6 @@ import dev.cossim.source.EmbeddingModel;
 import dev.cossim.vocab.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,25 +25,28 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "all-pairs", description = "Exact histogram, statistics and top-k neighbours of all N(N-1)/2 pair similarities.")
-final class AllPairsCommand extends ModelCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
-    List<String> args = new ArrayList<>();
-
-    @Option(names = "--bins", defaultValue = "2000", description = "Histogram bins over [-1, 1] (default: ${DEFAULT-VALUE}).")
+final class AllPairsCommand extends AnalysisCommand implements Callable<Integer> {
+    @Option(names = "--bins", defaultValue = "2000", description = "Histogram bins over [-1, 1], or over --range (default: ${DEFAULT-VALUE}).")
     int bins;
+
+    @Option(names = "--range", paramLabel = "LO,HI",
+            description = "Histogram range (default: [-1, 1] for cosine and correlation; for dot and euclidean exact bounds from the largest row norm).")
+    String range;
+
+    @Option(names = "--save-matrix", paramLabel = "FILE.npy",
+            description = "Also write the full N x N matrix (A x B with --against) as a NumPy .npy file, streamed tile by tile; FILE.rows.tsv lists its rows' ids.")
+    Path saveMatrix;
+
+    @Option(names = "--dtype", paramLabel = "f16|f32", defaultValue = "f32", description = "Element type of --save-matrix (default: ${DEFAULT-VALUE}).")
+    String dtype;
 
     @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Neighbours per row; 0 for none (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Write DIR/summary.json and DIR/neighbors.tsv.")
-    Path outDir;
-
-    @Option(names = "--block", defaultValue = "256", hidden = true, description = "Rows per tile block.")
-    int block;
-
     @Override
     public Integer call() throws IOException {
-        String modelSpec = modelOf(args, 0, "[MODEL]");
+        String modelSpec = modelSpec();
+        Metric metric = metric();
         if (bins < 1) {
             throw new CossimException("--bins " + bins + ": must be at least 1");
         }
@@ -51,23 +54,34 @@ final class AllPairsCommand extends ModelCommand implements Callable<Integer> {
             throw new CossimException("--top-k " + topK + ": must be 0 or more");
         }
         try (EmbeddingModel m = openModel(modelSpec)) {
-            RowMatrix rows = RowMatrix.of(m.matrix(), Normalization.UNIT);
-            if (rows.size() < 2) {
-                throw new CossimException(m.file().origin() + ": fewer than two usable rows (" + rows.excludedCount() + " zero or non-finite)");
-            }
+            Prepared p = prepare(m, metric, metric.normalization());
+            RowMatrix rows = p.rows();
             if (topK >= rows.size()) {
                 throw new CossimException("--top-k " + topK + ": must be less than the number of usable rows (" + rows.size() + ")");
             }
-            TileKernel kernel = kernel();
-            AllPairsEngine engine = new AllPairsEngine(kernel, threads(), block);
+            double[] bounds = range == null ? metric.bounds(rows) : parseRange(range);
+            String rangeFrom = range != null ? "--range" : metric.normalization() == Normalization.NONE ? "max_norm" : "metric";
             int[] ids = rows.ids();
+            boolean nearestSmallest = metric.smallerIsCloser();
             long t0 = System.nanoTime();
-            SummaryReducer r = engine.run(rows, () -> new SummaryReducer(ids, bins, -1, 1, topK), progress());
+            SummaryReducer r = MatrixExport.run(this, p, saveMatrix, dtype,
+                    () -> new SummaryReducer(ids, bins, bounds[0], bounds[1], topK, nearestSmallest));
             double seconds = (System.nanoTime() - t0) / 1e9;
-            printSummary(out(), m, rows, r, seconds, engine);
+            AllPairsEngine engine = engine(metric);
+            printHeader(out(), p);
+            printSummary(out(), m, rows, r, seconds, engine, metric, p.pairs().count());
+            printMatrixNote(out());
             if (outDir != null) {
                 try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
-                    AllPairsReport.writeJson(AllPairsReport.summary(m.description(), "cosine", rows, r, m.vocabulary()), dir.file("summary.json"));
+                    ObjectNode json = AllPairsReport.summary(m.description(), metric.label(), rows, r, m.vocabulary());
+                    json.put("selection", p.a().describe());
+                    if (p.pairs().rectangular()) {
+                        json.put("against", p.b().describe());
+                        json.put("n_a", p.pairs().sizeA());
+                        json.put("n_b", p.pairs().sizeB());
+                    }
+                    ((ObjectNode) json.get("histogram")).put("range_from", rangeFrom);
+                    AllPairsReport.writeJson(json, dir.file("summary.json"));
                     if (r.topK() != null) {
                         AllPairsReport.writeNeighbors(r.topK(), m.vocabulary(), dir.file("neighbors.tsv"));
                     }
@@ -79,20 +93,34 @@ final class AllPairsCommand extends ModelCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void printSummary(PrintWriter o, EmbeddingModel m, RowMatrix rows, SummaryReducer r, double seconds, AllPairsEngine engine) {
+    /** "lo,hi" of --range. */
+    static double[] parseRange(String s) {
+        String[] parts = s.split(",");
+        try {
+            if (parts.length == 2) {
+                double lo = Double.parseDouble(parts[0].trim()), hi = Double.parseDouble(parts[1].trim());
+                if (Double.isFinite(lo) && Double.isFinite(hi) && hi > lo) {
+                    return new double[]{lo, hi};
+                }
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new CossimException("--range " + s + ": expected LO,HI with LO < HI, e.g. --range -1,1");
+    }
+
+    private static void printSummary(PrintWriter o, EmbeddingModel m, RowMatrix rows, SummaryReducer r, double seconds, AllPairsEngine engine,
+                                     Metric metric, long pairs) {
         Vocabulary v = m.vocabulary();
         PairStatistics s = r.statistics();
-        o.println("model:     " + m.description() + "  " + m.matrix().describe());
-        o.printf(Locale.ROOT, "rows:      %,d used, %d excluded (%d zero, %d non-finite), dim %d%n", rows.size(), rows.excludedCount(),
-                rows.zeroRows().length, rows.nonFiniteRows().length, rows.dim());
-        o.printf(Locale.ROOT, "pairs:     %,d (every unordered pair, exact)%n", s.count());
-        o.printf(Locale.ROOT, "cosine:    mean %.6f  std %.6f%n", s.mean(), s.std());
+        o.printf(Locale.ROOT, "%-10s mean %.6f  std %.6f%n", metric.label() + ":", s.mean(), s.std());
         o.printf(Locale.ROOT, "min:       %.6f  %s%n", s.min().similarity(), pair(v, s.min()));
         o.printf(Locale.ROOT, "max:       %.6f  %s%n", s.max().similarity(), pair(v, s.max()));
         printHistogram(o, r.histogram());
-        double flops = 2.0 * rows.size() * (double) rows.size() * rows.dim();
-        o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel (%.1f effective GFLOP/s = 2*N^2*d / time)%n",
-                seconds, engine.threads(), engine.kernel().name(), flops / seconds / 1e9);
+        boolean cross = pairs != (long) rows.size() * (rows.size() - 1) / 2;
+        double flops = cross ? 2.0 * pairs * rows.dim() : 2.0 * rows.size() * (double) rows.size() * rows.dim();
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel (%.1f effective GFLOP/s = %s / time)%n",
+                seconds, engine.threads(), engine.kernel().name(), flops / seconds / 1e9, cross ? "2*|A|*|B|*d" : "2*N^2*d");
     }
 
     private static String pair(Vocabulary v, PairStatistics.Pair p) {

@@ -8,6 +8,8 @@ import dev.cossim.reduce.TopKNeighbors;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.text.HfTokenizer;
 import picocli.CommandLine.Command;
+import dev.cossim.matrix.Selection;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -25,6 +27,9 @@ final class NeighborsCommand extends ModelCommand implements Callable<Integer> {
     @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "How many neighbours (default: ${DEFAULT-VALUE}).")
     int k;
 
+    @Mixin
+    SelectionOptions select;
+
     @Override
     public Integer call() {
         String modelSpec = modelOf(args, 1, "[MODEL] WORD|ID");
@@ -34,8 +39,16 @@ final class NeighborsCommand extends ModelCommand implements Callable<Integer> {
             if (k < 1 || k >= m.rows()) {
                 throw new CossimException("-k " + k + ": must be between 1 and " + (m.rows() - 1) + " (the matrix has " + m.rows() + " rows)");
             }
+            if (select.against != null) {
+                throw new CossimException("--against: neighbors searches one set of rows; use --rows, --match, --stride or --sample to choose it");
+            }
+            Selection sel = select.selection();
             var kernel = kernel();
-            RowMatrix rows = RowMatrix.of(m.matrix(), Normalization.UNIT);
+            RowMatrix rows = sel.isAll() ? RowMatrix.of(m.matrix(), Normalization.UNIT)
+                    : RowMatrix.of(m.matrix(), Normalization.UNIT, sel.apply(m.rows(), m.vocabulary()));
+            if (rows.size() == 0) {
+                throw new CossimException("the selection " + sel.describe() + " leaves no usable rows to search");
+            }
             double[] q = t.meanVector(m);
             float[] unit = PairCommand.unit(q);
             if (!Float.isFinite(unit[0])) {
@@ -45,6 +58,9 @@ final class NeighborsCommand extends ModelCommand implements Callable<Integer> {
             PrintWriter o = out();
             o.println("nearest neighbours of " + t.describe() + " by cosine similarity");
             o.println("model: " + m.description() + (rows.excludedCount() > 0 ? " (" + rows.excludedCount() + " zero or non-finite rows left out)" : ""));
+            if (!sel.isAll()) {
+                o.printf(Locale.ROOT, "among:  %,d rows (%s)%n", rows.size(), sel.describe());
+            }
             o.println(" rank      id  similarity  token");
             for (int r = 0; r < nb.ids().length; r++) {
                 o.printf(Locale.ROOT, "%5d %7d  %10.6f  %s%n", r + 1, nb.ids()[r], nb.similarities()[r], m.vocabulary().display(nb.ids()[r]));

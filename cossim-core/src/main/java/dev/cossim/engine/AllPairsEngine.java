@@ -124,4 +124,82 @@ public final class AllPairsEngine {
             progress.end();
         }
     }
+
+    /**
+     * The rectangular block between packed rows {@code [0, split)} and {@code [split, size)}: every tile holds rows of
+     * the first side against columns of the second, none is diagonal, so each cross pair is seen once. Tiles are
+     * handed out one at a time (not by row block) so that a small first side still keeps every thread busy.
+     */
+    public <R extends TileReducer<R>> R runCross(RowMatrix m, int split, Supplier<R> reducers, ProgressListener progress) {
+        int n = m.size();
+        if (split < 0 || split > n) {
+            throw new IllegalArgumentException("split " + split + " outside [0, " + n + "]");
+        }
+        int d = m.dim();
+        float[] data = m.data();
+        int rowBlocks = (split + block - 1) / block;
+        int colBlocks = (n - split + block - 1) / block;
+        long tiles = (long) rowBlocks * colBlocks;
+        java.util.concurrent.atomic.AtomicLong nextTile = new java.util.concurrent.atomic.AtomicLong();
+        progress.begin("cross-pairs", (long) split * (n - split));
+        int workers = (int) Math.max(1, Math.min(threads, tiles));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "cossim-tiles");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<R>> futures = new ArrayList<>();
+        try {
+            for (int w = 0; w < workers; w++) {
+                futures.add(pool.submit(() -> {
+                    R local = reducers.get();
+                    Tile tile = new Tile(block * block);
+                    long t;
+                    while ((t = nextTile.getAndIncrement()) < tiles) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new CancellationException("interrupted");
+                        }
+                        int r0 = (int) (t / colBlocks) * block;
+                        int c0 = split + (int) (t % colBlocks) * block;
+                        int rows = Math.min(block, split - r0);
+                        int cols = Math.min(block, n - c0);
+                        kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
+                        tile.rowStart = r0;
+                        tile.rows = rows;
+                        tile.colStart = c0;
+                        tile.cols = cols;
+                        tile.diagonal = false;
+                        local.accept(tile);
+                        progress.advance(tile.pairCount());
+                    }
+                    return local;
+                }));
+            }
+            R result = null;
+            for (Future<R> f : futures) {
+                R part = f.get();
+                if (result == null) {
+                    result = part;
+                } else {
+                    result.merge(part);
+                }
+            }
+            return result == null ? reducers.get() : result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(c);
+        } finally {
+            pool.shutdownNow();
+            progress.end();
+        }
+    }
 }

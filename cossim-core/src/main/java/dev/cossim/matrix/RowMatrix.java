@@ -88,6 +88,27 @@ public final class RowMatrix {
         return new RowMatrix(d, compact, ids, zero, nonFinite, norm);
     }
 
+    /**
+     * Rows of {@code a} followed by rows of {@code b} (prepared alike): the layout of a rectangular run, where packed
+     * rows {@code [0, a.size())} are one side and the rest the other.
+     */
+    public static RowMatrix concat(RowMatrix a, RowMatrix b) {
+        if (a.dim != b.dim || a.normalization != b.normalization) {
+            throw new IllegalArgumentException("rows of different shape or preparation cannot be joined");
+        }
+        float[] data = new float[(a.n + b.n) * a.dim];
+        System.arraycopy(a.data, 0, data, 0, a.data.length);
+        System.arraycopy(b.data, 0, data, a.data.length, b.data.length);
+        return new RowMatrix(a.dim, data, join(a.ids, b.ids), join(a.zeroRows, b.zeroRows),
+                join(a.nonFiniteRows, b.nonFiniteRows), a.normalization);
+    }
+
+    private static int[] join(int[] x, int[] y) {
+        int[] r = Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, r, x.length, y.length);
+        return r;
+    }
+
     /** Normalises one row in place; returns 0 when usable, 1 for a zero row, 2 for non-finite values. */
     static byte prepareRow(float[] row, Normalization norm) {
         double sum = 0;

@@ -10,9 +10,14 @@ public final class SummaryReducer implements TileReducer<SummaryReducer> {
     private final TopKNeighbors topK;
 
     public SummaryReducer(int[] ids, int bins, double lo, double hi, int k) {
+        this(ids, bins, lo, hi, k, false);
+    }
+
+    /** @param nearestSmallest top-k keeps the smallest values (for a distance metric) */
+    public SummaryReducer(int[] ids, int bins, double lo, double hi, int k, boolean nearestSmallest) {
         this.histogram = new Histogram(lo, hi, bins);
         this.statistics = new PairStatistics(ids);
-        this.topK = k > 0 ? new TopKNeighbors(ids, k) : null;
+        this.topK = k > 0 ? new TopKNeighbors(ids, k, nearestSmallest) : null;
     }
 
     @Override

@@ -13,9 +13,17 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
     private final int[] ids;
     private final float[] sims;
     private final int[] nbrs;
+    /** +1 keeps the largest values; -1 the smallest (distances): values are stored negated so one heap serves both. */
+    private final float sign;
 
     /** @param ids original id of each packed row; neighbours are stored and reported by original id */
     public TopKNeighbors(int[] ids, int k) {
+        this(ids, k, false);
+    }
+
+    /** @param smallestFirst keep the k smallest values (nearest by a distance) instead of the k largest */
+    public TopKNeighbors(int[] ids, int k, boolean smallestFirst) {
+        this.sign = smallestFirst ? -1f : 1f;
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1");
         }
@@ -40,18 +48,19 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
         final float[] v = t.values;
         final float[] s = sims;
         final int kk = k;
+        final float sg = sign;
         for (int i = 0; i < t.rows; i++) {
             int ri = t.rowStart + i;
             int base = i * t.cols;
             int idI = ids[ri];
             for (int j = t.firstCol(i); j < t.cols; j++) {
-                float x = v[base + j];
+                float x = sg * v[base + j];
                 int rj = t.colStart + j;
                 if (x >= s[ri * kk]) {
-                    offer(ri, x, ids[rj]);
+                    offerSigned(ri, x, ids[rj]);
                 }
                 if (x >= s[rj * kk]) {
-                    offer(rj, x, idI);
+                    offerSigned(rj, x, idI);
                 }
             }
         }
@@ -59,6 +68,10 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
 
     /** Offers neighbour {@code id} with similarity x to packed row r. */
     public void offer(int r, float x, int id) {
+        offerSigned(r, sign * x, id);
+    }
+
+    private void offerSigned(int r, float x, int id) {
         int base = r * k;
         float rootS = sims[base];
         if (x < rootS || (x == rootS && id >= nbrs[base])) {
@@ -91,14 +104,14 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
 
     @Override
     public void merge(TopKNeighbors o) {
-        if (o.k != k || o.ids.length != ids.length) {
+        if (o.k != k || o.ids.length != ids.length || o.sign != sign) {
             throw new IllegalArgumentException("top-k reducers of different shapes cannot merge");
         }
         for (int r = 0; r < ids.length; r++) {
             for (int q = 0; q < k; q++) {
                 int id = o.nbrs[r * k + q];
                 if (id != Integer.MAX_VALUE) {
-                    offer(r, o.sims[r * k + q], id);
+                    offerSigned(r, o.sims[r * k + q], id);
                 }
             }
         }
@@ -125,7 +138,7 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
         float[] outSims = new float[filled];
         for (int q = 0; q < filled; q++) {
             outIds[q] = nbrs[base + order[q]];
-            outSims[q] = sims[base + order[q]];
+            outSims[q] = sign * sims[base + order[q]];
         }
         return new Neighbors(ids[r], outIds, outSims);
     }

@@ -1,0 +1,117 @@
+package dev.cossim.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cossim.CossimException;
+import dev.cossim.matrix.Metric;
+import dev.cossim.output.AllPairsReport;
+import dev.cossim.output.AnalysisReport;
+import dev.cossim.output.AtomicOutputDir;
+import dev.cossim.reduce.NearDuplicates;
+import dev.cossim.reduce.PairStatistics;
+import dev.cossim.source.EmbeddingModel;
+import dev.cossim.vocab.Vocabulary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "near-duplicates", description = {
+        "Every pair at or above a similarity threshold (at or below, for euclidean), joined into groups (connected components), largest first.",
+        "Exact and untruncated: all qualifying pairs are found and counted; --max-pairs bounds the memory they take."})
+final class NearDuplicatesCommand extends AnalysisCommand implements Callable<Integer> {
+    @Option(names = {"-t", "--threshold"}, required = true, paramLabel = "T",
+            description = "Pairs with value >= T are near-duplicates (for euclidean: distance <= T).")
+    double threshold;
+
+    @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "20000000",
+            description = "Most qualifying pairs to keep in memory (12 bytes each); beyond it the command stops with the exact count. Default: ${DEFAULT-VALUE}.")
+    long maxPairs;
+
+    @Option(names = "--show", paramLabel = "N", defaultValue = "10", description = "Groups to print (all are written to --out). Default: ${DEFAULT-VALUE}.")
+    int show;
+
+    @Override
+    public Integer call() throws IOException {
+        if (maxPairs < 0) {
+            throw new CossimException("--max-pairs " + maxPairs + ": must be 0 or more");
+        }
+        Metric metric = metric();
+        try (EmbeddingModel m = openModel(modelSpec())) {
+            Prepared p = prepare(m, metric, metric.normalization());
+            int[] ids = p.ids();
+            boolean below = metric.smallerIsCloser();
+            long t0 = System.nanoTime();
+            NearDuplicates nd = p.pairs().run(engine(metric), () -> new NearDuplicates(ids, threshold, below, maxPairs), progress());
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            PrintWriter o = out();
+            printHeader(o, p);
+            String rel = below ? "<=" : ">=";
+            o.printf(Locale.ROOT, "threshold: %s %s%n", rel, threshold);
+            o.printf(Locale.ROOT, "found:     %,d pairs %s %s (exact count)%n", nd.count(), rel, threshold);
+            List<NearDuplicates.Group> groups = nd.groups();
+            long inGroups = groups.stream().mapToLong(NearDuplicates.Group::size).sum();
+            o.printf(Locale.ROOT, "groups:    %,d (connected components of those pairs), holding %,d rows%n", groups.size(), inGroups);
+            Vocabulary v = m.vocabulary();
+            for (int g = 0; g < Math.min(show, groups.size()); g++) {
+                NearDuplicates.Group gr = groups.get(g);
+                o.printf(Locale.ROOT, "  #%d: %,d rows, %,d pairs, values %.6f..%.6f: %s%n", g + 1, gr.size(), gr.pairs(),
+                        gr.minValue(), gr.maxValue(), preview(v, gr.ids(), 12));
+            }
+            if (groups.size() > show) {
+                o.printf(Locale.ROOT, "  ... %,d more groups (--show N, or see groups.tsv)%n", groups.size() - show);
+            }
+            o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", seconds, threads());
+            if (outDir != null) {
+                write(p, nd, groups, v, o);
+            }
+        }
+        return 0;
+    }
+
+    static String preview(Vocabulary v, int[] ids, int max) {
+        StringBuilder b = new StringBuilder();
+        for (int q = 0; q < Math.min(max, ids.length); q++) {
+            b.append(q == 0 ? "" : " ").append(v.display(ids[q]));
+        }
+        if (ids.length > max) {
+            b.append(" ... (").append(ids.length - max).append(" more)");
+        }
+        return b.toString();
+    }
+
+    private void write(Prepared p, NearDuplicates nd, List<NearDuplicates.Group> groups, Vocabulary v, PrintWriter o) throws IOException {
+        ObjectNode s = summary(p);
+        s.put("threshold", threshold);
+        s.put("comparison", nd.below() ? "<=" : ">=");
+        s.put("pairs_found", nd.count());
+        s.put("groups", groups.size());
+        s.put("rows_in_groups", groups.stream().mapToLong(NearDuplicates.Group::size).sum());
+        ArrayNode sizes = s.putArray("group_sizes");
+        groups.forEach(g -> sizes.add(g.size()));
+        List<List<String>> groupRows = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            NearDuplicates.Group gr = groups.get(g);
+            for (int id : gr.ids()) {
+                groupRows.add(List.of(Integer.toString(g + 1), Integer.toString(gr.size()), Long.toString(gr.pairs()),
+                        Float.toString(gr.minValue()), Float.toString(gr.maxValue()), Integer.toString(id), AnalysisReport.token(v, id)));
+            }
+        }
+        PairStatistics.Pair[] pairs = nd.pairs();
+        try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
+            AllPairsReport.writeJson(s, dir.file("summary.json"));
+            AnalysisReport.writeTsv(dir.file("groups.tsv"), List.of("group", "size", "pairs", "min_value", "max_value", "id", "token"), groupRows);
+            AnalysisReport.writeTsv(dir.file("pairs.tsv"), List.of("i", "token_i", "j", "token_j", "value"),
+                    () -> Arrays.stream(pairs).map(q -> List.of(Integer.toString(q.i()), AnalysisReport.token(v, q.i()),
+                            Integer.toString(q.j()), AnalysisReport.token(v, q.j()), Float.toString(q.similarity()))).iterator());
+            dir.commit();
+            o.println("wrote:     " + dir.finalPath("summary.json") + ", groups.tsv, pairs.tsv");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.cossim.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cossim.engine.PairSet;
+import dev.cossim.matrix.RowMatrix;
+import dev.cossim.reduce.Histogram;
+import dev.cossim.reduce.PairStatistics;
+import dev.cossim.vocab.Vocabulary;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Pieces of the analysis commands' files: the common summary.json header (model, metric, selection, rows, pairs,
+ * excluded rows), statistics and histograms as JSON, and TSV files with a header line (tokens escaped so each record
+ * stays one line).
+ */
+public final class AnalysisReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AnalysisReport() {
+    }
+
+    public static ObjectNode header(String model, String metric, PairSet pairs, String selection, String against) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", model);
+        root.put("metric", metric);
+        root.put("selection", selection);
+        if (against != null) {
+            root.put("against", against);
+            root.put("n_a", pairs.sizeA());
+            root.put("n_b", pairs.sizeB());
+        }
+        RowMatrix m = pairs.rows();
+        root.put("n", m.size());
+        root.put("dim", m.dim());
+        root.put("pairs", pairs.count());
+        ObjectNode ex = root.putObject("excluded_rows");
+        ex.put("count", m.excludedCount());
+        ArrayNode zero = ex.putArray("zero");
+        for (int id : m.zeroRows()) {
+            zero.add(id);
+        }
+        ArrayNode nonFinite = ex.putArray("non_finite");
+        for (int id : m.nonFiniteRows()) {
+            nonFinite.add(id);
+        }
+        return root;
+    }
+
+    /** count, mean, std, min and max (with their pairs) of one series. */
+    public static ObjectNode statistics(PairStatistics s, Vocabulary vocab) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("count", s.count());
+        o.put("mean", s.mean());
+        o.put("std", s.std());
+        o.set("min", pair(s.min(), vocab));
+        o.set("max", pair(s.max(), vocab));
+        return o;
+    }
+
+    public static ObjectNode pair(PairStatistics.Pair p, Vocabulary vocab) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("value", (double) p.similarity());
+        o.put("i", p.i());
+        o.put("j", p.j());
+        o.put("token_i", p.i() < 0 ? null : vocab.display(p.i()));
+        o.put("token_j", p.j() < 0 ? null : vocab.display(p.j()));
+        return o;
+    }
+
+    public static ObjectNode histogram(Histogram h, String rangeFrom) {
+        ObjectNode hist = JSON.createObjectNode();
+        hist.put("lo", h.lo());
+        hist.put("hi", h.hi());
+        hist.put("range_from", rangeFrom);
+        hist.put("bins", h.bins());
+        ArrayNode counts = hist.putArray("counts");
+        for (long c : h.counts()) {
+            counts.add(c);
+        }
+        return hist;
+    }
+
+    /** Writes a TSV file: the header fields, then one line per row of already-formatted fields. */
+    public static void writeTsv(Path file, List<String> header, Iterable<List<String>> rows) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(String.join("\t", header));
+            w.write('\n');
+            for (List<String> r : rows) {
+                for (int q = 0; q < r.size(); q++) {
+                    if (q > 0) {
+                        w.write('\t');
+                    }
+                    w.write(r.get(q));
+                }
+                w.write('\n');
+            }
+        }
+    }
+
+    /** A token as a TSV field. */
+    public static String token(Vocabulary vocab, int id) {
+        return AllPairsReport.tsv(vocab.display(id));
+    }
+}

@@ -1,0 +1,283 @@
+package dev.cossim.output;
+
+import dev.cossim.CossimException;
+import dev.cossim.engine.PairSet;
+import dev.cossim.engine.Tile;
+import dev.cossim.engine.TileReducer;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * Streams the full similarity matrix of a run into a memory-mapped NumPy {@code .npy} file (format version 1.0:
+ * magic {@code \x93NUMPY}, version bytes 1 0, a little-endian uint16 header length, an ASCII dict
+ * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (R, C), }} padded with spaces and ended by '\n' so the data
+ * starts at a multiple of 64 bytes, then the values row-major, little-endian). A within run writes the symmetric
+ * N x N matrix (each tile and its transpose; the diagonal holds the metric's self value); a rectangular run writes
+ * the |A| x |B| block. Free disk space is checked first; the file is written under a temporary name beside the target
+ * and renamed when complete, and deleted if the run fails or is interrupted.
+ */
+public final class NpyMatrixWriter implements AutoCloseable {
+    /** Element type of the exported matrix. */
+    public enum Precision {
+        F16(2, "<f2"), F32(4, "<f4");
+
+        final int bytes;
+        final String descr;
+
+        Precision(int bytes, String descr) {
+            this.bytes = bytes;
+            this.descr = descr;
+        }
+
+        public static Precision parse(String s) {
+            return switch (s.toLowerCase(Locale.ROOT)) {
+                case "f16", "float16" -> F16;
+                case "f32", "float32" -> F32;
+                default -> throw new CossimException("--dtype " + s + ": choose f16 or f32");
+            };
+        }
+    }
+
+    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort F16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Path target;
+    private final Path temp;
+    private final Precision precision;
+    private final long rows;
+    private final long cols;
+    private final long dataStart;
+    private final FileChannel channel;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final Thread cleanup;
+    private boolean done;
+
+    private NpyMatrixWriter(Path target, long rows, long cols, Precision precision) throws IOException {
+        this.target = target;
+        this.precision = precision;
+        this.rows = rows;
+        this.cols = cols;
+        byte[] header = header(precision, rows, cols);
+        this.dataStart = header.length;
+        long size = dataStart + rows * cols * precision.bytes;
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < size) {
+            throw CossimException.inFile(target, String.format(Locale.ROOT,
+                    "not enough free disk space for the %,d x %,d %s matrix: needs %,d bytes, %,d available "
+                            + "(use --dtype f16 to halve it, select fewer rows, or write elsewhere)",
+                    rows, cols, precision.name().toLowerCase(Locale.ROOT), size, free));
+        }
+        this.temp = partialFile(target);
+        this.cleanup = new Thread(this::discard, "cossim-npy-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        this.channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.arena = Arena.ofShared();
+        this.segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+        MemorySegment.copy(header, 0, segment, ValueLayout.JAVA_BYTE, 0, header.length);
+    }
+
+    /**
+     * A new empty file beside {@code target} under a hidden temporary name. Unlike {@code Files.createTempFile} it
+     * gets the default permissions (the umask's), which the finished file keeps after the rename.
+     */
+    public static Path partialFile(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve("." + target.getFileName() + ".partial-" + Long.toUnsignedString(r.nextLong(), 36));
+            try {
+                return Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Opens {@code target} for a matrix of the given shape (checks disk space; nothing is visible at target yet). */
+    public static NpyMatrixWriter create(Path target, long rows, long cols, Precision precision) {
+        Path abs = target.toAbsolutePath().normalize();
+        if (Files.isDirectory(abs)) {
+            throw CossimException.inFile(target, "is a directory; give a file name ending in .npy");
+        }
+        try {
+            return new NpyMatrixWriter(abs, rows, cols, precision);
+        } catch (IOException e) {
+            throw CossimException.inFile(target, "cannot write the matrix: " + e.getMessage());
+        }
+    }
+
+    /** The .npy version 1.0 header, padded so that the data starts at a multiple of 64 bytes. */
+    public static byte[] header(Precision precision, long rows, long cols) {
+        String dict = "{'descr': '" + precision.descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+        int unpadded = 10 + dict.length() + 1;
+        int total = (unpadded + 63) / 64 * 64;
+        String padded = dict + " ".repeat(total - unpadded) + "\n";
+        byte[] h = new byte[total];
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+        System.arraycopy(magic, 0, h, 0, 8);
+        int len = padded.length();
+        h[8] = (byte) (len & 0xff);
+        h[9] = (byte) (len >>> 8);
+        System.arraycopy(padded.getBytes(StandardCharsets.US_ASCII), 0, h, 10, len);
+        return h;
+    }
+
+    /** A reducer writing the tiles of {@code pairs} into this file; {@code selfValue} fills the diagonal (NaN: the tile's own value). */
+    public Sink sink(PairSet pairs, double selfValue) {
+        long wantRows = pairs.sizeA(), wantCols = pairs.sizeB();
+        if (wantRows != rows || wantCols != cols) {
+            throw new IllegalArgumentException("matrix is " + rows + " x " + cols + ", the run " + wantRows + " x " + wantCols);
+        }
+        return new Sink(this, pairs.rectangular() ? pairs.split() : -1, (float) selfValue);
+    }
+
+    void write(long row, long col, float[] src, int from, int count, short[] scratch) {
+        long off = dataStart + (row * cols + col) * precision.bytes;
+        if (precision == Precision.F32) {
+            MemorySegment.copy(src, from, segment, F32_LE, off, count);
+        } else {
+            for (int q = 0; q < count; q++) {
+                scratch[q] = Float.floatToFloat16(src[from + q]);
+            }
+            MemorySegment.copy(scratch, 0, segment, F16_LE, off, count);
+        }
+    }
+
+    /** Flushes the file and renames it into place. */
+    public void commit() {
+        try {
+            segment.force();
+            arena.close();
+            channel.close();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } catch (IOException e) {
+            throw CossimException.inFile(target, "cannot finish the matrix file: " + e.getMessage());
+        } finally {
+            removeHook();
+        }
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    public long bytes() {
+        return dataStart + rows * cols * precision.bytes;
+    }
+
+    private synchronized void discard() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            if (arena.scope().isAlive()) {
+                arena.close();
+            }
+            channel.close();
+            Files.deleteIfExists(temp);
+        } catch (IOException | IllegalStateException ignored) {
+            // best effort: a temporary file left behind is named .partial and never mistaken for a result
+        }
+    }
+
+    private void removeHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException ignored) {
+            // shutting down already
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!done) {
+            discard();
+            removeHook();
+        }
+    }
+
+    /**
+     * Writes each tile where it belongs in the file. All sinks of one run share the file and write disjoint regions, so
+     * merging has nothing to combine. Local only: it holds a mapped file, not data to ship between machines.
+     */
+    public static final class Sink implements TileReducer<Sink> {
+        private final NpyMatrixWriter writer;
+        private final int split;
+        private final float self;
+        private float[] column;
+        private short[] scratch;
+
+        Sink(NpyMatrixWriter writer, int split, float self) {
+            this.writer = writer;
+            this.split = split;
+            this.self = self;
+        }
+
+        @Override
+        public void accept(Tile t) {
+            if (column == null || column.length < Math.max(t.rows, t.cols)) {
+                int cap = Math.max(t.rows, t.cols);
+                column = new float[cap];
+                scratch = new short[cap];
+            }
+            float[] v = t.values;
+            if (split >= 0) {
+                for (int i = 0; i < t.rows; i++) {
+                    writer.write(t.rowStart + i, t.colStart - split + 0L, v, i * t.cols, t.cols, scratch);
+                }
+                return;
+            }
+            for (int i = 0; i < t.rows; i++) {
+                int from = t.firstCol(i);
+                if (t.diagonal) {
+                    // The pair (i, i) itself: the metric's exact self value where it has one.
+                    float s = Float.isNaN(self) ? v[i * t.cols + i] : self;
+                    column[0] = s;
+                    writer.write(t.rowStart + i, t.colStart + i, column, 0, 1, scratch);
+                }
+                if (from < t.cols) {
+                    writer.write(t.rowStart + i, t.colStart + from, v, i * t.cols + from, t.cols - from, scratch);
+                }
+            }
+            // The transpose: column j of the tile is row colStart + j of the matrix, contiguous over the tile's rows.
+            for (int j = 0; j < t.cols; j++) {
+                int count = t.diagonal ? Math.min(j, t.rows) : t.rows;
+                if (count == 0) {
+                    continue;
+                }
+                for (int i = 0; i < count; i++) {
+                    column[i] = v[i * t.cols + j];
+                }
+                writer.write(t.colStart + j, t.rowStart, column, 0, count, scratch);
+            }
+        }
+
+        @Override
+        public void merge(Sink other) {
+            // Every sink wrote its own tiles straight into the shared file.
+        }
+    }
+}
