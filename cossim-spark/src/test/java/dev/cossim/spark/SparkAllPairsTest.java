@@ -17,7 +17,6 @@ import dev.cossim.testing.BruteForce;
 import dev.cossim.testing.Synthetic;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,11 +71,6 @@ class SparkAllPairsTest {
         m[100 * D + 5] = Float.NaN;
         kernel = Kernels.choose("auto", line -> { });
         expected = new Expected(m, N, D, kernel);
-    }
-
-    @AfterAll
-    static void stop() {
-        TestSpark.release();
     }
 
     /** The single-machine engine's results on the same rows, with the same kernel and block. */

@@ -4,11 +4,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One local SparkSession for the Spark test classes: two cores, each task allowed two attempts (local[2,2]), Kryo
- * as on a cluster. Stopped when the last class using it is done.
+ * as on a cluster. It lives as long as the test JVM (Spark stops it in its shutdown hook), so the test classes
+ * share one start-up.
  */
 final class TestSpark {
     private static SparkSession session;
-    private static int users;
 
     private TestSpark() {
     }
@@ -25,14 +25,6 @@ final class TestSpark {
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
         }
-        users++;
         return session;
-    }
-
-    static synchronized void release() {
-        if (--users == 0) {
-            session.stop();
-            session = null;
-        }
     }
 }
