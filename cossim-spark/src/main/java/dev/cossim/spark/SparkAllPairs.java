@@ -132,7 +132,7 @@ public final class SparkAllPairs {
                     input.nonFiniteRows(), summary, input.vocabulary());
             if (s.nearDuplicates()) {
                 ObjectNode nd = json.putObject("near_duplicates");
-                nd.put("threshold", (double) s.nearDup());
+                nd.put("threshold", Double.parseDouble(Float.toString(s.nearDup()))); // 0.35, not 0.3499999940395355
                 nd.put("pairs", edgeCount);
                 nd.put("groups", groupCount);
             }

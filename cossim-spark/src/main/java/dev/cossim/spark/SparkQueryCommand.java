@@ -34,7 +34,7 @@ final class SparkQueryCommand implements Callable<Integer> {
     @Option(names = "--kernel", defaultValue = "auto", description = "Tile kernel on the executors (default: ${DEFAULT-VALUE}).")
     String kernel;
 
-    @Option(names = "--chunk-rows", defaultValue = "65536", description = "Corpus rows per task (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--chunk-rows", defaultValue = "16384", description = "Corpus rows per task (default: ${DEFAULT-VALUE}).")
     int chunkRows;
 
     @Option(names = "--block", defaultValue = "256", description = "Rows per tile edge (default: ${DEFAULT-VALUE}).")
@@ -51,6 +51,14 @@ final class SparkQueryCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "queries:   %,d used, %d excluded (zero or non-finite)%n", r.topK().rows(),
                     r.zeroQueries().length + r.nonFiniteQueries().length);
             System.out.printf(Locale.ROOT, "corpus:    %,d usable rows in %d tasks%n", r.corpusRows(), r.tasks());
+            for (int r0 = 0; r0 < Math.min(3, r.topK().rows()); r0++) {
+                var nb = r.topK().neighbors(r0);
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "query %d:", nb.id()));
+                for (int j = 0; j < nb.ids().length; j++) {
+                    line.append(String.format(Locale.ROOT, " %d (%.6f)", nb.ids()[j], nb.similarities()[j]));
+                }
+                System.out.println(line);
+            }
             System.out.printf(Locale.ROOT, "time:      %.2f s%n", seconds);
             System.out.println("wrote:     " + out);
         } finally {
