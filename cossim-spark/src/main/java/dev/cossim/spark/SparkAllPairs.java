@@ -81,66 +81,79 @@ public final class SparkAllPairs {
                     .persist(StorageLevel.MEMORY_AND_DISK());
             StageProgress listener = new StageProgress(TILE_JOB_GROUP, progress);
             spark.sparkContext().addSparkListener(listener);
-            progress.begin("all-pairs " + n + " rows, " + layout.panels() + " panels of " + layout.panelRows() + " rows", partitions);
             try {
-                jsc.setJobGroup(TILE_JOB_GROUP, "cossim all-pairs tiles", false);
-                partials.count();
+                return merge(spark, input, s, out, partials, layout, partitions, progress);
             } finally {
-                jsc.clearJobGroup();
+                // Task-end events reach listeners asynchronously: keep listening until the outputs are written.
                 spark.sparkContext().removeSparkListener(listener);
                 progress.end();
+                partials.unpersist(false);
             }
-
-            SummaryReducer summary = partials.map(p -> p.summary).treeReduce((x, y) -> {
-                x.merge(y);
-                return x;
-            });
-            if (s.topK() > 0) {
-                JavaRDD<Row> rows = partials
-                        .flatMapToPair(p -> p.topK.entrySet().stream().map(e -> new Tuple2<>(e.getKey(), e.getValue())).iterator())
-                        .reduceByKey((x, y) -> {
-                            x.merge(y);
-                            return x;
-                        })
-                        .sortByKey()
-                        .flatMap(e -> neighborRows(e._2()));
-                spark.createDataFrame(rows, NEIGHBORS).write().parquet(out.path("neighbors.parquet"));
-            }
-            long edgeCount = 0;
-            int groupCount = 0;
-            if (s.nearDuplicates()) {
-                JavaRDD<Row> edges = partials.flatMap(p -> edgeRows(p.edges));
-                spark.createDataFrame(edges, EDGES).write().parquet(out.path("edges.parquet"));
-                NearDuplicateGroups uf = new NearDuplicateGroups(input.idLimit());
-                Iterator<Row> it = edges.toLocalIterator();
-                while (it.hasNext()) {
-                    Row e = it.next();
-                    uf.union(e.getInt(0), e.getInt(1));
-                    edgeCount++;
-                }
-                List<int[]> groups = uf.groups();
-                groupCount = groups.size();
-                List<Row> groupRows = new ArrayList<>();
-                for (int[] g : groups) {
-                    for (int id : g) {
-                        groupRows.add(RowFactory.create(g[0], g.length, id));
-                    }
-                }
-                spark.createDataFrame(groupRows, GROUPS).coalesce(1).write().parquet(out.path("groups.parquet"));
-            }
-            ObjectNode json = AllPairsReport.summary(input.description(), "cosine", n, input.dim(), input.zeroRows(),
-                    input.nonFiniteRows(), summary, input.vocabulary());
-            if (s.nearDuplicates()) {
-                ObjectNode nd = json.putObject("near_duplicates");
-                nd.put("threshold", Double.parseDouble(Float.toString(s.nearDup()))); // 0.35, not 0.3499999940395355
-                nd.put("pairs", edgeCount);
-                nd.put("groups", groupCount);
-            }
-            out.writeText("summary.json", json.toPrettyString() + "\n");
-            partials.unpersist(false);
-            out.commit();
-            return new Result(json, summary, edgeCount, groupCount, partitions);
         }
+    }
+
+    /** The tile stage, then the merges and the outputs. */
+    private static Result merge(SparkSession spark, VectorInput input, AllPairsSettings s, SparkOutputDir out,
+                                JavaRDD<AllPairsPartial> partials, PanelLayout layout, int partitions,
+                                ProgressListener progress) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        int n = layout.rows;
+        progress.begin("all-pairs " + n + " rows, " + layout.panels() + " panels of " + layout.panelRows() + " rows", partitions);
+        try {
+            jsc.setJobGroup(TILE_JOB_GROUP, "cossim all-pairs tiles", false);
+            partials.count();
+        } finally {
+            jsc.clearJobGroup();
+        }
+
+        SummaryReducer summary = partials.map(p -> p.summary).treeReduce((x, y) -> {
+            x.merge(y);
+            return x;
+        });
+        if (s.topK() > 0) {
+            JavaRDD<Row> rows = partials
+                    .flatMapToPair(p -> p.topK.entrySet().stream().map(e -> new Tuple2<>(e.getKey(), e.getValue())).iterator())
+                    .reduceByKey((x, y) -> {
+                        x.merge(y);
+                        return x;
+                    })
+                    .sortByKey()
+                    .flatMap(e -> neighborRows(e._2()));
+            spark.createDataFrame(rows, NEIGHBORS).write().parquet(out.path("neighbors.parquet"));
+        }
+        long edgeCount = 0;
+        int groupCount = 0;
+        if (s.nearDuplicates()) {
+            JavaRDD<Row> edges = partials.flatMap(p -> edgeRows(p.edges));
+            spark.createDataFrame(edges, EDGES).write().parquet(out.path("edges.parquet"));
+            NearDuplicateGroups uf = new NearDuplicateGroups(input.idLimit());
+            Iterator<Row> it = edges.toLocalIterator();
+            while (it.hasNext()) {
+                Row e = it.next();
+                uf.union(e.getInt(0), e.getInt(1));
+                edgeCount++;
+            }
+            List<int[]> groups = uf.groups();
+            groupCount = groups.size();
+            List<Row> groupRows = new ArrayList<>();
+            for (int[] g : groups) {
+                for (int id : g) {
+                    groupRows.add(RowFactory.create(g[0], g.length, id));
+                }
+            }
+            spark.createDataFrame(groupRows, GROUPS).coalesce(1).write().parquet(out.path("groups.parquet"));
+        }
+        ObjectNode json = AllPairsReport.summary(input.description(), "cosine", n, input.dim(), input.zeroRows(),
+                input.nonFiniteRows(), summary, input.vocabulary());
+        if (s.nearDuplicates()) {
+            ObjectNode nd = json.putObject("near_duplicates");
+            nd.put("threshold", Double.parseDouble(Float.toString(s.nearDup()))); // 0.35, not 0.3499999940395355
+            nd.put("pairs", edgeCount);
+            nd.put("groups", groupCount);
+        }
+        out.writeText("summary.json", json.toPrettyString() + "\n");
+        out.commit();
+        return new Result(json, summary, edgeCount, groupCount, partitions);
     }
 
     /** The work of one partition: its panel pairs' tiles into one partial. */
