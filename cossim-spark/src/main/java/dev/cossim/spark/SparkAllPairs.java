@@ -116,15 +116,17 @@ public final class SparkAllPairs {
                     .reduceByKey((x, y) -> {
                         x.merge(y);
                         return x;
-                    })
-                    .sortByKey()
+                    }, layout.panels())
+                    .sortByKey(true, layout.panels())
                     .flatMap(e -> neighborRows(e._2()));
             spark.createDataFrame(rows, NEIGHBORS).write().parquet(out.path("neighbors.parquet"));
         }
         long edgeCount = 0;
         int groupCount = 0;
         if (s.nearDuplicates()) {
-            JavaRDD<Row> edges = partials.flatMap(p -> edgeRows(p.edges));
+            // Fewer, larger partitions than the tile stage: fewer files, and fewer jobs for toLocalIterator.
+            int edgeParts = Math.max(1, Math.min(partitions, jsc.defaultParallelism()));
+            JavaRDD<Row> edges = partials.flatMap(p -> edgeRows(p.edges)).coalesce(edgeParts);
             spark.createDataFrame(edges, EDGES).write().parquet(out.path("edges.parquet"));
             NearDuplicateGroups uf = new NearDuplicateGroups(input.idLimit());
             Iterator<Row> it = edges.toLocalIterator();
