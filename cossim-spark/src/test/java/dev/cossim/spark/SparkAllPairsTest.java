@@ -299,5 +299,24 @@ class SparkAllPairsTest {
             assertEquals("--top-k 19: must be less than the number of usable rows (19)", e3.getMessage());
         }
         assertFalse(Files.exists(never));
+
+        // a vector of another length, found on an executor, reaches the driver as the same one line
+        List<Row> rows = new ArrayList<>();
+        for (int id = 0; id < 12; id++) {
+            List<Float> v = new ArrayList<>();
+            for (int k = 0; k < (id == 10 ? D - 1 : D); k++) {
+                v.add(m[id * D + k]);
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(id, v));
+        }
+        String ragged = tmp.resolve("ragged.parquet").toString();
+        spark.createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+                        .add("id", org.apache.spark.sql.types.DataTypes.IntegerType)
+                        .add("vector", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType)))
+                .coalesce(1).write().parquet(ragged);
+        try (VectorInput in = VectorInput.open(spark, ragged, null, "id", "vector")) {
+            Exception e4 = assertThrows(Exception.class, in::usableRows);
+            assertEquals(ragged + ": row id 10 has 36 values, expected 37", CossimSpark.userError(e4).getMessage());
+        }
     }
 }
