@@ -7,7 +7,6 @@ import dev.cossim.output.AllPairsReport;
 import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.reduce.TopKNeighbors;
 import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
