@@ -28,11 +28,20 @@ public final class AllPairsReport {
     }
 
     public static ObjectNode summary(String model, String metric, RowMatrix m, SummaryReducer r, Vocabulary vocab) {
+        return summary(model, metric, m.size(), m.dim(), m.zeroRows(), m.nonFiniteRows(), r, vocab);
+    }
+
+    /**
+     * The same summary from the matrix's shape and excluded rows alone, for callers that never hold the whole
+     * matrix in one JVM (the Spark job).
+     */
+    public static ObjectNode summary(String model, String metric, int n, int dim, int[] zeroRows, int[] nonFiniteRows,
+                                     SummaryReducer r, Vocabulary vocab) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", model);
         root.put("metric", metric);
-        root.put("n", m.size());
-        root.put("dim", m.dim());
+        root.put("n", n);
+        root.put("dim", dim);
         PairStatistics s = r.statistics();
         root.put("pairs", s.count());
         root.put("mean", s.mean());
@@ -40,13 +49,13 @@ public final class AllPairsReport {
         root.set("min", pair(s.min(), vocab));
         root.set("max", pair(s.max(), vocab));
         ObjectNode ex = root.putObject("excluded_rows");
-        ex.put("count", m.excludedCount());
+        ex.put("count", zeroRows.length + nonFiniteRows.length);
         ArrayNode zero = ex.putArray("zero");
-        for (int id : m.zeroRows()) {
+        for (int id : zeroRows) {
             zero.add(id);
         }
         ArrayNode nonFinite = ex.putArray("non_finite");
-        for (int id : m.nonFiniteRows()) {
+        for (int id : nonFiniteRows) {
             nonFinite.add(id);
         }
         Histogram h = r.histogram();

@@ -9,7 +9,9 @@ import dev.cossim.engine.TileReducer;
  * formula, so the variance stays accurate over 10^9 pairs. Extreme pairs are reported by original row id; ties go to
  * the lower (i, j).
  */
-public final class PairStatistics implements TileReducer<PairStatistics> {
+public final class PairStatistics implements TileReducer<PairStatistics>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int[] ids;
     private long count;
     private double mean;

@@ -4,7 +4,9 @@ import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 
 /** The standard all-pairs pass: histogram, statistics and (when k > 0) top-k neighbours, in one walk over the tiles. */
-public final class SummaryReducer implements TileReducer<SummaryReducer> {
+public final class SummaryReducer implements TileReducer<SummaryReducer>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Histogram histogram;
     private final PairStatistics statistics;
     private final TopKNeighbors topK;

@@ -8,7 +8,9 @@ import dev.cossim.engine.TileReducer;
  * min-heap of size k whose root is its current k-th best, so most candidates are rejected by one comparison before
  * the heap is touched. Each unordered pair in a tile is offered to both of its rows.
  */
-public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
+public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final int k;
     private final int[] ids;
     private final float[] sims;

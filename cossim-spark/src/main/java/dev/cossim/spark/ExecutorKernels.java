@@ -1,0 +1,18 @@
+package dev.cossim.spark;
+
+import dev.cossim.kernel.Kernels;
+import dev.cossim.kernel.TileKernel;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One tile kernel per executor JVM and name: kernels are not serializable, so each executor chooses its own. */
+final class ExecutorKernels {
+    private static final ConcurrentHashMap<String, TileKernel> KERNELS = new ConcurrentHashMap<>();
+
+    private ExecutorKernels() {
+    }
+
+    static TileKernel get(String name) {
+        return KERNELS.computeIfAbsent(name, n -> Kernels.choose(n, line -> System.err.println("cossim executor " + line)));
+    }
+}

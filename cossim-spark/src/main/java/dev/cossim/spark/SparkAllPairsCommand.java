@@ -1,0 +1,86 @@
+package dev.cossim.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "all-pairs", mixinStandardHelpOptions = true,
+        description = "Exact histogram, statistics, top-k neighbours and near-duplicate groups of all N(N-1)/2 pairs.")
+final class SparkAllPairsCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "INPUT",
+            description = "A model file every executor can read (.npy, .safetensors, ...), or Parquet with an id and a vector column.")
+    String input;
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR",
+            description = "New output directory (any Hadoop path): summary.json, neighbors.parquet, edges.parquet, groups.parquet.")
+    String out;
+
+    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor of a model file (default: the token embeddings).")
+    String tensor;
+
+    @Option(names = "--id-column", defaultValue = "id", description = "Parquet id column (default: ${DEFAULT-VALUE}).")
+    String idColumn;
+
+    @Option(names = "--vector-column", defaultValue = "vector", description = "Parquet vector column (default: ${DEFAULT-VALUE}).")
+    String vectorColumn;
+
+    @Option(names = "--bins", defaultValue = "2000", description = "Histogram bins over [-1, 1] (default: ${DEFAULT-VALUE}).")
+    int bins;
+
+    @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Neighbours per row; 0 for none (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--near-dup", paramLabel = "SIM",
+            description = "Write every pair with similarity >= SIM (edges.parquet) and their connected components (groups.parquet).")
+    Float nearDup;
+
+    @Option(names = "--kernel", defaultValue = "auto", description = "Tile kernel on the executors: auto, vector, scalar (default: ${DEFAULT-VALUE}).")
+    String kernel;
+
+    @Option(names = "--block", defaultValue = "256", description = "Rows per tile edge (default: ${DEFAULT-VALUE}).")
+    int block;
+
+    @Option(names = "--panel-blocks", defaultValue = "32",
+            description = "Blocks per panel; a task computes the tiles between two panels (default: ${DEFAULT-VALUE}).")
+    int panelBlocks;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "Tasks of the tile stage; 0: one per panel pair (default).")
+    int partitions;
+
+    @Override
+    public Integer call() {
+        if (block < 1 || panelBlocks < 1 || partitions < 0) {
+            throw new dev.cossim.CossimException("--block and --panel-blocks must be at least 1, --partitions at least 0");
+        }
+        AllPairsSettings s = new AllPairsSettings(bins, topK, nearDup == null ? Float.NaN : nearDup, kernel, block, panelBlocks, partitions);
+        SparkSession spark = CossimSpark.session("cossim all-pairs");
+        try (VectorInput in = VectorInput.open(spark, input, tensor, idColumn, vectorColumn)) {
+            long t0 = System.nanoTime();
+            SparkAllPairs.Result r = SparkAllPairs.run(spark, in, s, out, TaskFault.NONE, new LogProgress(System.err));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            JsonNode j = r.summary();
+            System.out.printf(Locale.ROOT, "rows:      %,d used, %d excluded, dim %d%n", j.get("n").asLong(),
+                    j.get("excluded_rows").get("count").asInt(), j.get("dim").asInt());
+            System.out.printf(Locale.ROOT, "pairs:     %,d (every unordered pair, exact) in %d tasks%n", j.get("pairs").asLong(), r.tasks());
+            System.out.printf(Locale.ROOT, "cosine:    mean %.6f  std %.6f%n", j.get("mean").asDouble(), j.get("std").asDouble());
+            System.out.printf(Locale.ROOT, "min:       %.6f  (%d, %d)%n", j.get("min").get("similarity").asDouble(),
+                    j.get("min").get("i").asInt(), j.get("min").get("j").asInt());
+            System.out.printf(Locale.ROOT, "max:       %.6f  (%d, %d)%n", j.get("max").get("similarity").asDouble(),
+                    j.get("max").get("i").asInt(), j.get("max").get("j").asInt());
+            if (s.nearDuplicates()) {
+                System.out.printf(Locale.ROOT, "near-dup:  %,d pairs >= %s in %,d groups%n", r.nearDuplicatePairs(), nearDup, r.groups());
+            }
+            double flops = 2.0 * j.get("n").asDouble() * j.get("n").asDouble() * j.get("dim").asDouble();
+            System.out.printf(Locale.ROOT, "time:      %.2f s (%.1f effective GFLOP/s = 2*N^2*d / time)%n", seconds, flops / seconds / 1e9);
+            System.out.println("wrote:     " + out);
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+}
