@@ -12,7 +12,7 @@ import java.util.concurrent.CancellationException;
 @Command(name = "cossim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.",
         subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
-                CommandLine.HelpCommand.class})
+                PlotCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static boolean debug;
 

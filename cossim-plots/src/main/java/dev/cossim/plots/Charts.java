@@ -66,6 +66,8 @@ public final class Charts {
         a.setLabelPaint(Color.BLACK);
         a.setAxisLinePaint(Color.BLACK);
         a.setTickMarkPaint(Color.BLACK);
+        // JFreeChart packs ticks as tightly as labels fit; wider label insets give matplotlib-like spacing.
+        a.setTickLabelInsets(new RectangleInsets(7, 14, 7, 14));
     }
 
     static JFreeChart chart(String title, XYPlot plot, boolean legend) {
@@ -185,10 +187,11 @@ public final class Charts {
         barAxis.setRange(scale.vmin(), scale.vmax());
         PaintScaleLegend bar = new PaintScaleLegend(scale, barAxis);
         bar.setPosition(RectangleEdge.RIGHT);
+        bar.setAxisLocation(org.jfree.chart.axis.AxisLocation.BOTTOM_OR_RIGHT);
         bar.setStripWidth(16);
         bar.setSubdivisionCount(256);
         bar.setAxisOffset(4);
-        bar.setMargin(new RectangleInsets(8, 10, 40, 0));
+        bar.setMargin(new RectangleInsets(8, 6, 40, 0));
         bar.setStripOutlineVisible(true);
         bar.setBackgroundPaint(Color.WHITE);
         c.addSubtitle(bar);
