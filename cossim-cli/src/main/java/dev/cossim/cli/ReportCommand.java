@@ -43,6 +43,9 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the sampled pairs and the strip plot's jitter (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--pair", split = ",", paramLabel = "A,B", description = "Two tokens or row ids for the embedding-vectors figure (default: hello,world when present).")
+    List<String> pair;
+
     @Override
     public Integer call() {
         String modelSpec = modelOf(args, 0, "[MODEL]");
@@ -61,7 +64,8 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         try (EmbeddingModel m = openModel(modelSpec)) {
-            ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048);
+            int[] ids = pair == null ? null : pairIds(m);
+            ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048, ids);
             AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
             ReportBuilder b = new ReportBuilder(engine, progress(), line -> err().println("report: " + line));
             // Near-duplicate groups come from issue 4's reducer once it is merged; until then the section says so.
@@ -70,6 +74,29 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
         }
         out().printf(Locale.ROOT, "wrote: %s (%,d bytes) in %.1f s%n", outFile, fileSize(outFile), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** Each of --pair's two values: a token as the vocabulary spells it, or a row id. */
+    private int[] pairIds(EmbeddingModel m) {
+        if (pair.size() != 2) {
+            throw new CossimException("--pair " + String.join(",", pair) + ": expected two tokens or row ids, A,B");
+        }
+        int[] ids = new int[2];
+        for (int q = 0; q < 2; q++) {
+            String a = pair.get(q);
+            var id = m.vocabulary().id(a);
+            if (id.isPresent()) {
+                ids[q] = id.getAsInt();
+            } else if (a.matches("[0-9]+")) {
+                ids[q] = Integer.parseInt(a);
+            } else {
+                throw new CossimException("--pair: '" + a + "' is neither a token of this vocabulary nor a row id");
+            }
+            if (ids[q] >= m.rows()) {
+                throw new CossimException("--pair: row " + ids[q] + " is out of range (" + m.rows() + " rows)");
+            }
+        }
+        return ids;
     }
 
     private static long fileSize(Path p) {

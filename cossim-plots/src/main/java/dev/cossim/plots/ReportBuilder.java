@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
 public final class ReportBuilder {
     /** Options of a report; the defaults match {@code cossim report}'s. */
     public record Options(int k, int heatmapSize, int bins, boolean correlation, int samplePairs, long seed,
-                          String unusedPattern, int embeddingColumns) {
+                          String unusedPattern, int embeddingColumns, int[] pair) {
         public static Options defaults() {
-            return new Options(10, 1024, 2000, true, 20_000, 42, "^\\[unused", 2048);
+            return new Options(10, 1024, 2000, true, 20_000, 42, "^\\[unused", 2048, null);
         }
     }
 
@@ -77,6 +77,10 @@ public final class ReportBuilder {
 
         log.accept("drawing figures");
         List<ReportData.Captioned> figs = new ArrayList<>();
+        int[] pair = o.pair() != null ? o.pair() : defaultPair(vocab, m.rows());
+        float[] va = new float[m.dim()], vb = new float[m.dim()];
+        m.matrix().readFloats((long) pair[0] * m.dim(), va, 0, m.dim());
+        m.matrix().readFloats((long) pair[1] * m.dim(), vb, 0, m.dim());
         String name = m.description();
         PooledHeatmap ph = r.heatmap();
         int n = rows.size();
@@ -102,6 +106,8 @@ public final class ReportBuilder {
         figs.add(new ReportData.Captioned(Charts.norms(stats, 80, 760, 450), "Per-row L2 norms."));
         figs.add(new ReportData.Captioned(Charts.usedUnused(unused, o.unusedPattern(), o.seed(), 1100, 330),
                 "Tokens matching " + o.unusedPattern() + " (unused) and the rest, by index, with vertical jitter."));
+        figs.add(new ReportData.Captioned(Charts.embeddingPair(vocab.display(pair[0]), va, vocab.display(pair[1]), vb, 1200, 360),
+                "Two tokens' embedding vectors (ids " + pair[0] + " and " + pair[1] + "): values by dimension, and one against the other."));
         double lim = image.symmetricLimit();
         figs.add(new ReportData.Captioned(Charts.embeddingMatrix(image, new ColorScale(ColorMap.BWR, -lim, lim), 1200, 420),
                 String.format(Locale.ROOT, "The embedding matrix (bwr, limits +-%.3g: 99th percentile of |value|).", lim)));
@@ -133,6 +139,16 @@ public final class ReportBuilder {
                 engine.threads(), engine.kernel().name())));
 
         return new ReportData(name, s, figs, neighborTable(r.summary().topK(), vocab, m.rows()), nearDuplicates);
+    }
+
+    /** The seed's first example, "hello" and "world", when the vocabulary has both; else rows at 1/3 and 2/3. */
+    static int[] defaultPair(Vocabulary v, int rows) {
+        var a = v.id("hello");
+        var b = v.id("world");
+        if (a.isPresent() && b.isPresent() && a.getAsInt() < rows && b.getAsInt() < rows) {
+            return new int[]{a.getAsInt(), b.getAsInt()};
+        }
+        return new int[]{rows / 3, 2 * rows / 3};
     }
 
     static String pair(Vocabulary v, PairStatistics.Pair p) {

@@ -90,7 +90,7 @@ class ReportTest {
             }
         };
         List<String> log = new ArrayList<>();
-        ReportBuilder.Options o = new ReportBuilder.Options(5, 64, 2000, true, 300, 1, "^\\[unused", 128);
+        ReportBuilder.Options o = new ReportBuilder.Options(5, 64, 2000, true, 300, 1, "^\\[unused", 128, null);
         data = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 64), counting, log::add).build(model, o, null);
         html = HtmlReport.render(data);
     }
@@ -109,7 +109,7 @@ class ReportTest {
         }
         assertEquals(60, nt.neighbors()[50 * 5], "the exact duplicate is row 50's first neighbour");
         assertTrue(data.summary().stream().anyMatch(e -> e.value().startsWith("30 of 400")), "unused count");
-        assertEquals(9, data.figures().size());
+        assertEquals(10, data.figures().size());
     }
 
     @Test
@@ -123,7 +123,7 @@ class ReportTest {
         while (img.find()) {
             images++;
         }
-        assertEquals(9, images);
+        assertEquals(10, images);
         assertTrue(html.contains("Near-duplicate groups</h2>\n<p class=\"missing\">Not computed."));
     }
 
@@ -165,7 +165,7 @@ class ReportTest {
             assertEquals(List.of(), errors, "console errors");
 
             List<WebElement> imgs = driver.findElements(By.tagName("img"));
-            assertEquals(9, imgs.size());
+            assertEquals(10, imgs.size());
             for (WebElement img : imgs) {
                 Object ok = driver.executeScript("return arguments[0].complete && arguments[0].naturalWidth > 0", img);
                 assertEquals(Boolean.TRUE, ok, "image loaded: " + img.getAttribute("alt"));
