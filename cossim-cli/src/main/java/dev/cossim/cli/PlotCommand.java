@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
 /** {@code cossim plot <kind> [MODEL] ... -o FILE.png|.svg}: the seed notebooks' figures, one per command. */
-@Command(name = "plot", description = "Draw one figure as PNG or SVG (by the -o file's extension).",
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Draw one figure as PNG or SVG (by the -o file's extension).",
         subcommands = {PlotCommand.Pair.class, PlotCommand.Matrix.class, PlotCommand.Heatmap.class,
                 PlotCommand.Hist.class, PlotCommand.Unused.class, PlotCommand.CorrCos.class,
                 PlotCommand.Means.class, PlotCommand.Norms.class})
@@ -82,7 +82,7 @@ final class PlotCommand implements Callable<Integer> {
         abstract Figure draw();
     }
 
-    @Command(name = "pair", description = "Two tokens' embedding vectors: values by dimension, and one against the other.")
+    @Command(name = "pair", mixinStandardHelpOptions = true, description = "Two tokens' embedding vectors: values by dimension, and one against the other.")
     static final class Pair extends Base {
         @Parameters(arity = "2..3", paramLabel = "[MODEL] A B", description = "Optional model, then two words, tokens or row ids.")
         List<String> args = new ArrayList<>();
@@ -107,7 +107,7 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "matrix", description = "The embedding matrix as an image: tokens across, dimensions down (bwr).")
+    @Command(name = "matrix", mixinStandardHelpOptions = true, description = "The embedding matrix as an image: tokens across, dimensions down (bwr).")
     static final class Matrix extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
@@ -151,7 +151,7 @@ final class PlotCommand implements Callable<Integer> {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
-    @Command(name = "heatmap", description = "Similarity heatmap of all rows or a strided/ranged selection, block mean- or max-pooled to --size, never holding N x N.")
+    @Command(name = "heatmap", mixinStandardHelpOptions = true, description = "Similarity heatmap of all rows or a strided/ranged selection, block mean- or max-pooled to --size, never holding N x N.")
     static final class Heatmap extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
@@ -242,7 +242,7 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "histogram", description = "Density histogram of every pair's similarity, exact; several models and/or metrics overlaid.")
+    @Command(name = "histogram", mixinStandardHelpOptions = true, description = "Density histogram of every pair's similarity, exact; several models and/or metrics overlaid.")
     static final class Hist extends Base {
         @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Models to overlay (default: the embedded all-MiniLM-L6-v2).")
         List<String> models = new ArrayList<>();
@@ -283,7 +283,7 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "unused", description = "Strip plot of used vs unused tokens (tokens matching --pattern) by index.")
+    @Command(name = "unused", mixinStandardHelpOptions = true, description = "Strip plot of used vs unused tokens (tokens matching --pattern) by index.")
     static final class Unused extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
@@ -302,7 +302,7 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "corr-cos", description = "Scatter of correlation vs cosine for a seeded sample of pairs (double precision), with the line of unity.")
+    @Command(name = "corr-cos", mixinStandardHelpOptions = true, description = "Scatter of correlation vs cosine for a seeded sample of pairs (double precision), with the line of unity.")
     static final class CorrCos extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
@@ -324,7 +324,7 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "means", description = "Histograms of the rows' arithmetic vs L1 means.")
+    @Command(name = "means", mixinStandardHelpOptions = true, description = "Histograms of the rows' arithmetic vs L1 means.")
     static final class Means extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
@@ -343,7 +343,7 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "norms", description = "Distribution of the rows' L2 norms.")
+    @Command(name = "norms", mixinStandardHelpOptions = true, description = "Distribution of the rows' L2 norms.")
     static final class Norms extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();

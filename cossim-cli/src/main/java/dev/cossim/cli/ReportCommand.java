@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "report", description = "One self-contained HTML page (no network needed) of a model's similarity structure: figures, summary, neighbour search.")
+@Command(name = "report", mixinStandardHelpOptions = true, description = "One self-contained HTML page (no network needed) of a model's similarity structure: figures, summary, neighbour search.")
 final class ReportCommand extends ModelCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
     List<String> args = new ArrayList<>();
@@ -67,9 +67,11 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
             int[] ids = pair == null ? null : pairIds(m);
             ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048, ids);
             AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
-            ReportBuilder b = new ReportBuilder(engine, progress(), line -> err().println("report: " + line));
+            ReportBuilder b = new ReportBuilder(engine, progress(),
+                    line -> err().printf(Locale.ROOT, "report: %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, line));
             // Near-duplicate groups come from issue 4's reducer once it is merged; until then the section says so.
             ReportData data = b.build(m, o, null);
+            err().printf(Locale.ROOT, "report: %5.1f s  writing the page%n", (System.nanoTime() - t0) / 1e9);
             HtmlReport.write(data, outFile);
         }
         out().printf(Locale.ROOT, "wrote: %s (%,d bytes) in %.1f s%n", outFile, fileSize(outFile), (System.nanoTime() - t0) / 1e9);
