@@ -99,16 +99,32 @@ public final class Figure {
 
     /** A standalone SVG document; rasters (heatmaps) inside it are embedded PNGs. */
     public String toSvg() {
-        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        SVGGraphics2D g = svg();
         draw(g);
         return g.getSVGDocument();
     }
 
     /** The SVG element alone, for inlining in HTML. */
     public String toSvgElement() {
-        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        SVGGraphics2D g = svg();
         draw(g);
         return g.getSVGElement();
+    }
+
+    /** Coordinates to 1/100 pixel: full double digits made a 30,000-point scatter 40 MB. */
+    private SVGGraphics2D svg() {
+        SVGGraphics2D g = new SVGGraphics2D(width, height);
+        g.setGeomDoubleConverter(Figure::twoDecimals);
+        g.setTransformDoubleConverter(Figure::twoDecimals);
+        return g;
+    }
+
+    static String twoDecimals(double d) {
+        long r = Math.round(d * 100);
+        if (r % 100 == 0) {
+            return Long.toString(r / 100);
+        }
+        return java.math.BigDecimal.valueOf(r, 2).stripTrailingZeros().toPlainString();
     }
 
     /** Writes PNG or SVG by the file's extension. */

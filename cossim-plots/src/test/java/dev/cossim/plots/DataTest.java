@@ -61,6 +61,14 @@ class DataTest {
     }
 
     @Test
+    void svgCoordinatesKeepTwoDecimals() {
+        assertEquals("89.49", Figure.twoDecimals(89.4865493774414));
+        assertEquals("271", Figure.twoDecimals(271.0));
+        assertEquals("-0.5", Figure.twoDecimals(-0.5));
+        assertEquals("0.07", Figure.twoDecimals(0.0712));
+    }
+
+    @Test
     void colourMapsMatchMatplotlibEnds() {
         assertEquals(0x0d0887, ColorMap.PLASMA.rgb(0));
         assertEquals(0xf0f921, ColorMap.PLASMA.rgb(1));

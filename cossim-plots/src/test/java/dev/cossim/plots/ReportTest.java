@@ -190,6 +190,10 @@ class ReportTest {
             assertTrue(result.getText().contains("No token"), result.getText());
             assertTrue(driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                     .noneMatch(e -> e.getLevel().intValue() >= Level.WARNING.intValue()), "no errors while searching");
+            // The console channel really reports errors: a probe error must come through it.
+            driver.executeScript("console.error('cossim-probe')");
+            assertTrue(driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                    .anyMatch(e -> e.getLevel() == Level.SEVERE && e.getMessage().contains("cossim-probe")), "console errors are captured");
         } finally {
             driver.quit();
         }
