@@ -270,10 +270,12 @@ public final class Charts {
         r.setShadowVisible(false);
         r.setDrawBarOutline(true);
         for (int s = 0; s < shown.size(); s++) {
-            Color c = shown.size() == 1 ? PINK : alpha(SERIES[s % SERIES.length], 0.45);
+            // One series: the seed's pink bars with black edges. Overlays: faint fills under coloured edges, so a
+            // series hidden behind another still shows its outline.
+            Color c = shown.size() == 1 ? PINK : alpha(SERIES[s % SERIES.length], 0.18);
             r.setSeriesPaint(s, c);
-            r.setSeriesOutlinePaint(s, shown.size() == 1 ? Color.BLACK : SERIES[s % SERIES.length].darker());
-            r.setSeriesOutlineStroke(s, new BasicStroke(shown.size() == 1 ? 0.6f : 0.8f));
+            r.setSeriesOutlinePaint(s, shown.size() == 1 ? Color.BLACK : SERIES[s % SERIES.length]);
+            r.setSeriesOutlineStroke(s, new BasicStroke(shown.size() == 1 ? 0.6f : 1.4f));
         }
         JFreeChart c = chart(title, new XYPlot(data, x, y, r), true);
         return new Figure(log ? "histogram-log" : "histogram", width, height, c);
