@@ -13,7 +13,7 @@ import java.util.concurrent.CancellationException;
         description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.",
         subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
                 NearDuplicatesCommand.class, TopPairsCommand.class, RowStatsCommand.class, SubmatrixCommand.class,
-                CorrelationVsCosineCommand.class,
+                CorrelationVsCosineCommand.class, PlotCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     static boolean debug;

@@ -1,0 +1,364 @@
+package dev.cossim.cli;
+
+import dev.cossim.CossimException;
+import dev.cossim.engine.AllPairsEngine;
+import dev.cossim.matrix.Normalization;
+import dev.cossim.matrix.RowMatrix;
+import dev.cossim.plots.Charts;
+import dev.cossim.plots.ColorMap;
+import dev.cossim.plots.ColorScale;
+import dev.cossim.plots.Defaults;
+import dev.cossim.plots.EmbeddingImage;
+import dev.cossim.plots.Figure;
+import dev.cossim.plots.HeatmapData;
+import dev.cossim.plots.HistogramSeries;
+import dev.cossim.plots.PairSample;
+import dev.cossim.plots.ReportBuilder;
+import dev.cossim.plots.RowStats;
+import dev.cossim.reduce.Histogram;
+import dev.cossim.reduce.PooledHeatmap;
+import dev.cossim.source.EmbeddingModel;
+import dev.cossim.text.HfTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+/** {@code cossim plot <kind> [MODEL] ... -o FILE.png|.svg}: the seed notebooks' figures, one per command. */
+@Command(name = "plot", mixinStandardHelpOptions = true, description = "Draw one figure as PNG or SVG (by the -o file's extension).",
+        subcommands = {PlotCommand.Pair.class, PlotCommand.Matrix.class, PlotCommand.Heatmap.class,
+                PlotCommand.Hist.class, PlotCommand.Unused.class, PlotCommand.CorrCos.class,
+                PlotCommand.Means.class, PlotCommand.Norms.class})
+final class PlotCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing the kind of plot: pair, matrix, heatmap, histogram, unused, corr-cos, means, norms");
+    }
+
+    /** Options every figure shares. */
+    abstract static class Base extends ModelCommand implements Callable<Integer> {
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Output file: .png or .svg.")
+        Path outFile;
+
+        @Option(names = "--width", paramLabel = "PX", description = "Figure width in pixels (default: per figure).")
+        Integer width;
+
+        @Option(names = "--height", paramLabel = "PX", description = "Figure height in pixels (default: per figure).")
+        Integer height;
+
+        int w(int def) {
+            return width == null ? def : width;
+        }
+
+        int h(int def) {
+            return height == null ? def : height;
+        }
+
+        void checkOut() {
+            String f = outFile.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (!f.endsWith(".png") && !f.endsWith(".svg")) {
+                throw new CossimException("-o " + outFile + ": the output must end in .png or .svg");
+            }
+        }
+
+        @Override
+        public Integer call() {
+            checkOut();
+            Figure f = draw();
+            f.write(outFile);
+            out().println("wrote: " + outFile + " (" + f.width() + " x " + f.height() + ")");
+            return 0;
+        }
+
+        abstract Figure draw();
+    }
+
+    @Command(name = "pair", mixinStandardHelpOptions = true, description = "Two tokens' embedding vectors: values by dimension, and one against the other.")
+    static final class Pair extends Base {
+        @Parameters(arity = "2..3", paramLabel = "[MODEL] A B", description = "Optional model, then two words, tokens or row ids.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        Figure draw() {
+            String modelSpec = modelOf(args, 2, "[MODEL] A B");
+            List<String> ab = rest(args, 2);
+            try (EmbeddingModel m = openModel(modelSpec); HfTokenizer tok = tokenizer(modelSpec)) {
+                Term a = Term.resolve(ab.get(0), m, tok, "A");
+                Term b = Term.resolve(ab.get(1), m, tok, "B");
+                return Charts.embeddingPair(a.text(), floats(a.meanVector(m)), b.text(), floats(b.meanVector(m)), w(1200), h(360));
+            }
+        }
+
+        static float[] floats(double[] v) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < v.length; i++) {
+                f[i] = (float) v[i];
+            }
+            return f;
+        }
+    }
+
+    @Command(name = "matrix", mixinStandardHelpOptions = true, description = "The embedding matrix as an image: tokens across, dimensions down (bwr).")
+    static final class Matrix extends Base {
+        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--vmin", description = "Lower colour limit (default: -the 99th percentile of |value|).")
+        Double vmin;
+
+        @Option(names = "--vmax", description = "Upper colour limit (default: the 99th percentile of |value|).")
+        Double vmax;
+
+        @Option(names = "--cmap", defaultValue = "bwr", description = "Colour map: bwr, RdBu_r, plasma (default: ${DEFAULT-VALUE}).")
+        String cmap;
+
+        @Option(names = "--columns", defaultValue = "2048", description = "At most this many columns; runs of tokens are averaged (default: ${DEFAULT-VALUE}).")
+        int columns;
+
+        @Override
+        Figure draw() {
+            if (columns < 1) {
+                throw new CossimException("--columns " + columns + ": must be at least 1");
+            }
+            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
+                EmbeddingImage img = EmbeddingImage.of(m.matrix(), columns);
+                double lim = img.symmetricLimit();
+                ColorScale s = new ColorScale(ColorMap.of(cmap), vmin == null ? -lim : vmin, vmax == null ? lim : vmax);
+                return Charts.embeddingMatrix(img, s, w(1200), h(420));
+            }
+        }
+    }
+
+    /** Metric names this module maps to a row preparation; issue 4's metric registry can replace this. */
+    static Normalization normalization(String metric) {
+        return switch (metric.toLowerCase(Locale.ROOT)) {
+            case "cosine" -> Normalization.UNIT;
+            case "correlation" -> Normalization.CENTRED_UNIT;
+            default -> throw new CossimException("--metric " + metric + ": use cosine or correlation");
+        };
+    }
+
+    static String capital(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    @Command(name = "heatmap", mixinStandardHelpOptions = true, description = "Similarity heatmap of all rows or a strided/ranged selection, block mean- or max-pooled to --size, never holding N x N.")
+    static final class Heatmap extends Base {
+        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--metric", defaultValue = "cosine", description = "cosine or correlation (default: ${DEFAULT-VALUE}).")
+        String metric;
+
+        @Option(names = "--stride", defaultValue = "1", description = "Take every STRIDE-th row, as the seed's csM[::skip, ::skip] (default: ${DEFAULT-VALUE}).")
+        int stride;
+
+        @Option(names = "--rows", paramLabel = "FROM:TO", description = "Only rows FROM (inclusive) to TO (exclusive), before the stride.")
+        String range;
+
+        @Option(names = "--size", defaultValue = "1024", description = "Blocks per side; the selection is pooled to at most this (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--pool", defaultValue = "mean", description = "mean or max (default: ${DEFAULT-VALUE}).")
+        String pool;
+
+        @Option(names = "--cmap", defaultValue = "plasma", description = "plasma, RdBu_r or bwr (default: ${DEFAULT-VALUE}).")
+        String cmap;
+
+        @Option(names = "--vmin", description = "Lower colour limit (default: 1st percentile of the blocks).")
+        Double vmin;
+
+        @Option(names = "--vmax", description = "Upper colour limit (default: 99th percentile of the blocks).")
+        Double vmax;
+
+        @Override
+        Figure draw() {
+            Normalization norm = normalization(metric);
+            boolean max = switch (pool) {
+                case "mean" -> false;
+                case "max" -> true;
+                default -> throw new CossimException("--pool " + pool + ": use mean or max");
+            };
+            if (stride < 1) {
+                throw new CossimException("--stride " + stride + ": must be at least 1");
+            }
+            if (size < 1) {
+                throw new CossimException("--size " + size + ": must be at least 1");
+            }
+            ColorMap map = ColorMap.of(cmap);
+            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
+                int from = 0, to = m.rows();
+                if (range != null) {
+                    String[] p = range.split(":", -1);
+                    try {
+                        from = p[0].isEmpty() ? 0 : Integer.parseInt(p[0]);
+                        to = p.length < 2 || p[1].isEmpty() ? m.rows() : Integer.parseInt(p[1]);
+                    } catch (NumberFormatException e) {
+                        throw new CossimException("--rows " + range + ": expected FROM:TO, two row numbers");
+                    }
+                    if (p.length != 2 || from < 0 || to > m.rows() || from >= to) {
+                        throw new CossimException("--rows " + range + ": need 0 <= FROM < TO <= " + m.rows());
+                    }
+                }
+                int end = to;
+                int[] sel = IntStream.iterate(from, i -> i < end, i -> i + stride).toArray();
+                RowMatrix rows = RowMatrix.of(m.matrix(), norm, sel);
+                if (rows.size() < 2) {
+                    throw new CossimException("the selection has fewer than two usable rows");
+                }
+                int blocks = Math.min(size, rows.size());
+                AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
+                PooledHeatmap ph = engine.run(rows, () -> new PooledHeatmap(rows.size(), blocks), progress());
+                String what = (stride > 1 ? "every " + ordinal(stride) + " row" : "all rows")
+                        + (range != null ? " of " + from + ":" + to : "")
+                        + (blocks < rows.size() ? ", " + pool + " of " + blocks + "x" + blocks + " blocks" : "");
+                String title = (norm == Normalization.UNIT ? "Cosine similarities" : "Correlations") + " (" + what + ")";
+                String axis = "Token index" + (rows.excludedCount() > 0 ? " (" + rows.excludedCount() + " excluded rows skipped)" : "");
+                HeatmapData h = HeatmapData.of(ph, max, title, axis, from, from + (double) rows.size() * stride,
+                        norm == Normalization.UNIT ? "Cosine similarity" : "Correlation");
+                ColorScale def = Defaults.limits(h, map);
+                ColorScale s = new ColorScale(map, vmin == null ? def.vmin() : vmin, vmax == null ? def.vmax() : vmax);
+                return Charts.heatmap(h, s, w(760), h(640));
+            }
+        }
+
+        static String ordinal(int n) {
+            String suf = (n % 100 >= 11 && n % 100 <= 13) ? "th" : switch (n % 10) {
+                case 1 -> "st";
+                case 2 -> "nd";
+                case 3 -> "rd";
+                default -> "th";
+            };
+            return n + suf;
+        }
+    }
+
+    @Command(name = "histogram", mixinStandardHelpOptions = true, description = "Density histogram of every pair's similarity, exact; several models and/or metrics overlaid.")
+    static final class Hist extends Base {
+        @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Models to overlay (default: the embedded all-MiniLM-L6-v2).")
+        List<String> models = new ArrayList<>();
+
+        @Option(names = "--metric", split = ",", defaultValue = "cosine", description = "cosine, correlation or both (comma-separated; default: ${DEFAULT-VALUE}).")
+        List<String> metrics;
+
+        @Option(names = "--log", description = "Log-scale density axis.")
+        boolean log;
+
+        @Option(names = "--bins", defaultValue = "100", description = "Display bins over the occupied range (default: ${DEFAULT-VALUE}).")
+        int bins;
+
+        @Override
+        Figure draw() {
+            if (bins < 1 || bins > 2000) {
+                throw new CossimException("--bins " + bins + ": must be 1 to 2000");
+            }
+            List<String> specs = models.isEmpty() ? java.util.Collections.singletonList(null) : models;
+            List<HistogramSeries> series = new ArrayList<>();
+            AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
+            for (String spec : specs) {
+                try (EmbeddingModel m = openModel(spec)) {
+                    for (String metric : metrics) {
+                        RowMatrix rows = RowMatrix.of(m.matrix(), normalization(metric));
+                        if (rows.size() < 2) {
+                            throw new CossimException(m.file().origin() + ": fewer than two usable rows");
+                        }
+                        Histogram h = engine.run(rows, () -> new Histogram(-1, 1, 20_000), progress());
+                        String label = (specs.size() > 1 ? m.description() + " " : "") + metric;
+                        series.add(HistogramSeries.of(label, h));
+                    }
+                }
+            }
+            String title = "Distribution of similarities" + (specs.size() == 1 && specs.getFirst() != null ? "" : "");
+            return Charts.histogram(title, metrics.size() == 1 ? capital(metrics.getFirst()) + " similarity" : "Similarity",
+                    series, bins, log, w(900), h(450));
+        }
+    }
+
+    @Command(name = "unused", mixinStandardHelpOptions = true, description = "Strip plot of used vs unused tokens (tokens matching --pattern) by index.")
+    static final class Unused extends Base {
+        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--pattern", defaultValue = "^\\[unused", description = "Regular expression for unused tokens (default: ${DEFAULT-VALUE}).")
+        String pattern;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the vertical jitter (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        Figure draw() {
+            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
+                return Charts.usedUnused(ReportBuilder.unusedMask(m.vocabulary(), m.rows(), pattern), pattern, seed, w(1100), h(330));
+            }
+        }
+    }
+
+    @Command(name = "corr-cos", mixinStandardHelpOptions = true, description = "Scatter of correlation vs cosine for a seeded sample of pairs (double precision), with the line of unity.")
+    static final class CorrCos extends Base {
+        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--samples", defaultValue = "20000", description = "Pairs to sample (default: ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        Figure draw() {
+            if (samples < 1) {
+                throw new CossimException("--samples " + samples + ": must be at least 1");
+            }
+            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
+                return Charts.correlationVsCosine(PairSample.draw(m.matrix(), samples, seed), w(640), h(560));
+            }
+        }
+    }
+
+    @Command(name = "means", mixinStandardHelpOptions = true, description = "Histograms of the rows' arithmetic vs L1 means.")
+    static final class Means extends Base {
+        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--bins", defaultValue = "80", description = "Bins (default: ${DEFAULT-VALUE}).")
+        int bins;
+
+        @Override
+        Figure draw() {
+            if (bins < 1) {
+                throw new CossimException("--bins " + bins + ": must be at least 1");
+            }
+            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
+                return Charts.means(RowStats.of(m.matrix()), bins, w(760), h(450));
+            }
+        }
+    }
+
+    @Command(name = "norms", mixinStandardHelpOptions = true, description = "Distribution of the rows' L2 norms.")
+    static final class Norms extends Base {
+        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
+        List<String> args = new ArrayList<>();
+
+        @Option(names = "--bins", defaultValue = "80", description = "Bins (default: ${DEFAULT-VALUE}).")
+        int bins;
+
+        @Override
+        Figure draw() {
+            if (bins < 1) {
+                throw new CossimException("--bins " + bins + ": must be at least 1");
+            }
+            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
+                return Charts.norms(RowStats.of(m.matrix()), bins, w(760), h(450));
+            }
+        }
+    }
+}

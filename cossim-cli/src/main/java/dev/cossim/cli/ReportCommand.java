@@ -1,0 +1,111 @@
+package dev.cossim.cli;
+
+import dev.cossim.CossimException;
+import dev.cossim.engine.AllPairsEngine;
+import dev.cossim.plots.HtmlReport;
+import dev.cossim.plots.ReportBuilder;
+import dev.cossim.plots.ReportData;
+import dev.cossim.source.EmbeddingModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", mixinStandardHelpOptions = true, description = "One self-contained HTML page (no network needed) of a model's similarity structure: figures, summary, neighbour search.")
+final class ReportCommand extends ModelCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The HTML file to write.")
+    Path outFile;
+
+    @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Neighbours per token in the search box (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--size", defaultValue = "1024", description = "Pooled heatmap blocks per side (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--no-correlation", description = "Skip the second pass (correlation histogram and statistics).")
+    boolean noCorrelation;
+
+    @Option(names = "--samples", defaultValue = "20000", description = "Pairs sampled for correlation vs cosine (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--unused", defaultValue = "^\\[unused", description = "Regular expression of unused tokens (default: ${DEFAULT-VALUE}).")
+    String unused;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed for the sampled pairs and the strip plot's jitter (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--pair", split = ",", paramLabel = "A,B", description = "Two tokens or row ids for the embedding-vectors figure (default: hello,world when present).")
+    List<String> pair;
+
+    @Override
+    public Integer call() {
+        String modelSpec = modelOf(args, 0, "[MODEL]");
+        if (topK < 1) {
+            throw new CossimException("--top-k " + topK + ": must be at least 1");
+        }
+        if (size < 1) {
+            throw new CossimException("--size " + size + ": must be at least 1");
+        }
+        if (samples < 1) {
+            throw new CossimException("--samples " + samples + ": must be at least 1");
+        }
+        Path dir = outFile.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new CossimException("-o " + outFile + ": directory " + dir + " does not exist");
+        }
+        long t0 = System.nanoTime();
+        try (EmbeddingModel m = openModel(modelSpec)) {
+            int[] ids = pair == null ? null : pairIds(m);
+            ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048, ids);
+            AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
+            ReportBuilder b = new ReportBuilder(engine, progress(),
+                    line -> err().printf(Locale.ROOT, "report: %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, line));
+            // Near-duplicate groups come from issue 4's reducer once it is merged; until then the section says so.
+            ReportData data = b.build(m, o, null);
+            err().printf(Locale.ROOT, "report: %5.1f s  writing the page%n", (System.nanoTime() - t0) / 1e9);
+            HtmlReport.write(data, outFile);
+        }
+        out().printf(Locale.ROOT, "wrote: %s (%,d bytes) in %.1f s%n", outFile, fileSize(outFile), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** Each of --pair's two values: a token as the vocabulary spells it, or a row id. */
+    private int[] pairIds(EmbeddingModel m) {
+        if (pair.size() != 2) {
+            throw new CossimException("--pair " + String.join(",", pair) + ": expected two tokens or row ids, A,B");
+        }
+        int[] ids = new int[2];
+        for (int q = 0; q < 2; q++) {
+            String a = pair.get(q);
+            var id = m.vocabulary().id(a);
+            if (id.isPresent()) {
+                ids[q] = id.getAsInt();
+            } else if (a.matches("[0-9]+")) {
+                ids[q] = Integer.parseInt(a);
+            } else {
+                throw new CossimException("--pair: '" + a + "' is neither a token of this vocabulary nor a row id");
+            }
+            if (ids[q] >= m.rows()) {
+                throw new CossimException("--pair: row " + ids[q] + " is out of range (" + m.rows() + " rows)");
+            }
+        }
+        return ids;
+    }
+
+    private static long fileSize(Path p) {
+        try {
+            return Files.size(p);
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+}
