@@ -2,8 +2,10 @@ package dev.cossim.cli;
 
 import dev.cossim.CossimException;
 import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.matrix.Normalization;
+import dev.cossim.kernel.TileKernel;
+import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.RowMatrix;
+import dev.cossim.matrix.Selection;
 import dev.cossim.plots.Charts;
 import dev.cossim.plots.ColorMap;
 import dev.cossim.plots.ColorScale;
@@ -20,6 +22,7 @@ import dev.cossim.reduce.PooledHeatmap;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.text.HfTokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -138,32 +141,31 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    /** Metric names this module maps to a row preparation; issue 4's metric registry can replace this. */
-    static Normalization normalization(String metric) {
-        return switch (metric.toLowerCase(Locale.ROOT)) {
-            case "cosine" -> Normalization.UNIT;
-            case "correlation" -> Normalization.CENTRED_UNIT;
-            default -> throw new CossimException("--metric " + metric + ": use cosine or correlation");
+    /** The metric of {@code --metric}, as all-pairs reads it. */
+    static Metric metric(String name) {
+        return Metric.parse(name);
+    }
+
+    /** How a metric's values are named on an axis or colour bar. */
+    static String valueLabel(Metric m) {
+        return switch (m) {
+            case COSINE -> "Cosine similarity";
+            case CORRELATION -> "Correlation";
+            case DOT -> "Dot product";
+            case EUCLIDEAN -> "Euclidean distance";
         };
     }
 
-    static String capital(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    @Command(name = "heatmap", mixinStandardHelpOptions = true, description = "Similarity heatmap of all rows or a strided/ranged selection, block mean- or max-pooled to --size, never holding N x N.")
+    @Command(name = "heatmap", mixinStandardHelpOptions = true, description = "Similarity heatmap of all rows or a selection (ids, regex, stride, sample), block mean- or max-pooled to --size, never holding N x N.")
     static final class Heatmap extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
 
-        @Option(names = "--metric", defaultValue = "cosine", description = "cosine or correlation (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--metric", defaultValue = "cosine", description = "cosine, correlation, dot or euclidean (distance) (default: ${DEFAULT-VALUE}).")
         String metric;
 
-        @Option(names = "--stride", defaultValue = "1", description = "Take every STRIDE-th row, as the seed's csM[::skip, ::skip] (default: ${DEFAULT-VALUE}).")
-        int stride;
-
-        @Option(names = "--rows", paramLabel = "FROM:TO", description = "Only rows FROM (inclusive) to TO (exclusive), before the stride.")
-        String range;
+        @Mixin
+        RowSelectionOptions select;
 
         @Option(names = "--size", defaultValue = "1024", description = "Blocks per side; the selection is pooled to at most this (default: ${DEFAULT-VALUE}).")
         int size;
@@ -182,63 +184,47 @@ final class PlotCommand implements Callable<Integer> {
 
         @Override
         Figure draw() {
-            Normalization norm = normalization(metric);
+            Metric met = metric(metric);
             boolean max = switch (pool) {
                 case "mean" -> false;
                 case "max" -> true;
                 default -> throw new CossimException("--pool " + pool + ": use mean or max");
             };
-            if (stride < 1) {
-                throw new CossimException("--stride " + stride + ": must be at least 1");
-            }
             if (size < 1) {
                 throw new CossimException("--size " + size + ": must be at least 1");
             }
             ColorMap map = ColorMap.of(cmap);
+            Selection selection = select.selection();
             try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
-                int from = 0, to = m.rows();
-                if (range != null) {
-                    String[] p = range.split(":", -1);
-                    try {
-                        from = p[0].isEmpty() ? 0 : Integer.parseInt(p[0]);
-                        to = p.length < 2 || p[1].isEmpty() ? m.rows() : Integer.parseInt(p[1]);
-                    } catch (NumberFormatException e) {
-                        throw new CossimException("--rows " + range + ": expected FROM:TO, two row numbers");
-                    }
-                    if (p.length != 2 || from < 0 || to > m.rows() || from >= to) {
-                        throw new CossimException("--rows " + range + ": need 0 <= FROM < TO <= " + m.rows());
-                    }
-                }
-                int end = to;
-                int[] sel = IntStream.iterate(from, i -> i < end, i -> i + stride).toArray();
-                RowMatrix rows = RowMatrix.of(m.matrix(), norm, sel);
+                int[] sel = selection.apply(m.rows(), m.vocabulary());
+                RowMatrix rows = RowMatrix.of(m.matrix(), met.normalization(), sel);
                 if (rows.size() < 2) {
-                    throw new CossimException("the selection has fewer than two usable rows");
+                    throw new CossimException("the selection " + selection.describe() + " leaves fewer than two usable rows ("
+                            + sel.length + " selected, " + rows.excludedCount() + " zero or non-finite)");
                 }
                 int blocks = Math.min(size, rows.size());
-                AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
+                AllPairsEngine engine = new AllPairsEngine(met.kernel(kernel()), threads(), AllPairsEngine.DEFAULT_BLOCK);
                 PooledHeatmap ph = engine.run(rows, () -> new PooledHeatmap(rows.size(), blocks), progress());
-                String what = (stride > 1 ? "every " + ordinal(stride) + " row" : "all rows")
-                        + (range != null ? " of " + from + ":" + to : "")
+                String what = (selection.isAll() ? "all rows" : selection.describe() + ", " + rows.size() + " rows")
                         + (blocks < rows.size() ? ", " + pool + " of " + blocks + "x" + blocks + " blocks" : "");
-                String title = (norm == Normalization.UNIT ? "Cosine similarities" : "Correlations") + " (" + what + ")";
-                String axis = "Token index" + (rows.excludedCount() > 0 ? " (" + rows.excludedCount() + " excluded rows skipped)" : "");
-                HeatmapData h = HeatmapData.of(ph, max, title, axis, from, from + (double) rows.size() * stride,
-                        norm == Normalization.UNIT ? "Cosine similarity" : "Correlation");
+                String title = switch (met) {
+                    case COSINE -> "Cosine similarities";
+                    case CORRELATION -> "Correlations";
+                    case DOT -> "Dot products";
+                    case EUCLIDEAN -> "Euclidean distances";
+                } + " (" + what + ")";
+                int[] used = rows.ids();
+                int step = used[1] - used[0];
+                boolean evenlySpaced = IntStream.range(1, used.length).allMatch(q -> used[q] - used[q - 1] == step);
+                String skipped = rows.excludedCount() > 0 ? " (" + rows.excludedCount() + " excluded rows skipped)" : "";
+                // Evenly spaced rows (all, a range, a stride) keep the token index on the axes; others are numbered in order.
+                HeatmapData h = evenlySpaced
+                        ? HeatmapData.of(ph, max, title, "Token index" + skipped, used[0], used[0] + (double) used.length * step, valueLabel(met))
+                        : HeatmapData.of(ph, max, title, "Selected rows in id order" + skipped, 0, used.length, valueLabel(met));
                 ColorScale def = Defaults.limits(h, map);
                 ColorScale s = new ColorScale(map, vmin == null ? def.vmin() : vmin, vmax == null ? def.vmax() : vmax);
                 return Charts.heatmap(h, s, w(760), h(640));
             }
-        }
-
-        static String ordinal(int n) {
-            String suf = (n % 100 >= 11 && n % 100 <= 13) ? "th" : switch (n % 10) {
-                case 1 -> "st";
-                case 2 -> "nd";
-                case 3 -> "rd";
-                default -> "th";
-            };
-            return n + suf;
         }
     }
 
@@ -247,7 +233,7 @@ final class PlotCommand implements Callable<Integer> {
         @Parameters(arity = "0..*", paramLabel = "MODEL", description = "Models to overlay (default: the embedded all-MiniLM-L6-v2).")
         List<String> models = new ArrayList<>();
 
-        @Option(names = "--metric", split = ",", defaultValue = "cosine", description = "cosine, correlation or both (comma-separated; default: ${DEFAULT-VALUE}).")
+        @Option(names = "--metric", split = ",", defaultValue = "cosine", description = "cosine, correlation, dot, euclidean, or several (comma-separated; default: ${DEFAULT-VALUE}).")
         List<String> metrics;
 
         @Option(names = "--log", description = "Log-scale density axis.")
@@ -263,22 +249,26 @@ final class PlotCommand implements Callable<Integer> {
             }
             List<String> specs = models.isEmpty() ? java.util.Collections.singletonList(null) : models;
             List<HistogramSeries> series = new ArrayList<>();
-            AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
+            List<Metric> parsed = metrics.stream().map(PlotCommand::metric).toList();
+            TileKernel dots = kernel();
             for (String spec : specs) {
                 try (EmbeddingModel m = openModel(spec)) {
-                    for (String metric : metrics) {
-                        RowMatrix rows = RowMatrix.of(m.matrix(), normalization(metric));
+                    for (Metric metric : parsed) {
+                        RowMatrix rows = RowMatrix.of(m.matrix(), metric.normalization());
                         if (rows.size() < 2) {
                             throw new CossimException(m.file().origin() + ": fewer than two usable rows");
                         }
-                        Histogram h = engine.run(rows, () -> new Histogram(-1, 1, 20_000), progress());
-                        String label = (specs.size() > 1 ? m.description() + " " : "") + metric;
+                        // Fine bins over bounds every pair respects ([-1, 1]; for dot and euclidean from the largest norm).
+                        double[] range = metric.bounds(rows);
+                        AllPairsEngine engine = new AllPairsEngine(metric.kernel(dots), threads(), AllPairsEngine.DEFAULT_BLOCK);
+                        Histogram h = engine.run(rows, () -> new Histogram(range[0], range[1], 20_000), progress());
+                        String label = (specs.size() > 1 ? m.description() + " " : "") + metric.label();
                         series.add(HistogramSeries.of(label, h));
                     }
                 }
             }
             String title = "Distribution of similarities" + (specs.size() == 1 && specs.getFirst() != null ? "" : "");
-            return Charts.histogram(title, metrics.size() == 1 ? capital(metrics.getFirst()) + " similarity" : "Similarity",
+            return Charts.histogram(title, parsed.size() == 1 ? valueLabel(parsed.getFirst()) : "Similarity",
                     series, bins, log, w(900), h(450));
         }
     }

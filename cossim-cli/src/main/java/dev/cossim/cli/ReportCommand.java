@@ -43,6 +43,14 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed for the sampled pairs and the strip plot's jitter (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = {"-t", "--threshold"}, paramLabel = "T", defaultValue = "0.8",
+            description = "Near-duplicate groups: pairs with cosine >= T, joined into connected components (default: ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--max-pairs", paramLabel = "N", defaultValue = "20000000",
+            description = "Most near-duplicate pairs kept to group them (12 bytes each); beyond it the page gives only their count. Default: ${DEFAULT-VALUE}.")
+    long maxPairs;
+
     @Option(names = "--pair", split = ",", paramLabel = "A,B", description = "Two tokens or row ids for the embedding-vectors figure (default: hello,world when present).")
     List<String> pair;
 
@@ -58,6 +66,12 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
         if (samples < 1) {
             throw new CossimException("--samples " + samples + ": must be at least 1");
         }
+        if (!(threshold >= -1 && threshold <= 1)) {
+            throw new CossimException("--threshold " + threshold + ": a cosine threshold must be in [-1, 1]");
+        }
+        if (maxPairs < 0) {
+            throw new CossimException("--max-pairs " + maxPairs + ": must be 0 or more");
+        }
         Path dir = outFile.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new CossimException("-o " + outFile + ": directory " + dir + " does not exist");
@@ -65,12 +79,12 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (EmbeddingModel m = openModel(modelSpec)) {
             int[] ids = pair == null ? null : pairIds(m);
-            ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048, ids);
+            ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048, ids,
+                    threshold, maxPairs);
             AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
             ReportBuilder b = new ReportBuilder(engine, progress(),
                     line -> err().printf(Locale.ROOT, "report: %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, line));
-            // Near-duplicate groups come from issue 4's reducer once it is merged; until then the section says so.
-            ReportData data = b.build(m, o, null);
+            ReportData data = b.build(m, o);
             err().printf(Locale.ROOT, "report: %5.1f s  writing the page%n", (System.nanoTime() - t0) / 1e9);
             HtmlReport.write(data, outFile);
         }

@@ -67,7 +67,10 @@ class PlotCommandTest {
                 {"pair", npy.toString(), "3", "17"},
                 {"matrix", npy.toString()},
                 {"heatmap", npy.toString(), "--size", "50", "--pool", "max", "--cmap", "RdBu_r", "--vmin", "-1", "--vmax", "1"},
-                {"heatmap", npy.toString(), "--stride", "3", "--rows", "10:160", "--metric", "correlation"},
+                {"heatmap", npy.toString(), "--stride", "3", "--rows", "10-159", "--metric", "correlation"},
+                {"heatmap", npy.toString(), "--match", "^#1", "--metric", "euclidean", "--pool", "max"},
+                {"heatmap", npy.toString(), "--sample", "60", "--seed", "5", "--metric", "dot", "--size", "20", "--cmap", "bwr"},
+                {"histogram", npy.toString(), "--metric", "dot,euclidean"},
                 {"histogram", npy.toString(), npy2.toString(), "--metric", "cosine,correlation", "--log"},
                 {"unused", npy.toString(), "--pattern", "^1"},
                 {"corr-cos", npy.toString(), "--samples", "500"},
@@ -104,9 +107,16 @@ class PlotCommandTest {
         Result c = run("plot", "heatmap", npy.toString(), "--cmap", "jet", "-o", dir.resolve("h.png").toString());
         assertEquals(2, c.code());
         assertTrue(c.err().contains("unknown colour map 'jet'"), c.err());
-        Result rows = run("plot", "heatmap", npy.toString(), "--rows", "150:100", "-o", dir.resolve("h.png").toString());
+        Result rows = run("plot", "heatmap", npy.toString(), "--rows", "150-100", "-o", dir.resolve("h.png").toString());
         assertEquals(2, rows.code());
-        assertTrue(rows.err().contains("--rows 150:100"), rows.err());
+        assertTrue(rows.err().contains("--rows 150-100"), rows.err());
+        Result none = run("plot", "heatmap", npy.toString(), "--match", "^x", "-o", dir.resolve("h.png").toString());
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("the selection match=^x leaves fewer than two usable rows (0 selected"), none.err());
+        Result metric = run("plot", "histogram", npy.toString(), "--metric", "cosine,manhattan", "-o", dir.resolve("h.png").toString());
+        assertEquals(2, metric.code());
+        assertTrue(metric.err().contains("--metric manhattan: unknown metric"), metric.err());
+        assertFalse(Files.exists(dir.resolve("h.png")));
     }
 
     @Test

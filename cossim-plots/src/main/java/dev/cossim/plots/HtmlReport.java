@@ -64,9 +64,14 @@ public final class HtmlReport {
         ReportData.NearDuplicates g = d.nearDuplicates();
         if (g == null) {
             h.append("<p class=\"missing\">Not computed.</p>\n");
+        } else if (g.groups() == null) {
+            h.append(String.format(Locale.ROOT, "<p>%,d pairs have %s &ge; %s: more than the %,d this report keeps to group them. "
+                    + "Run it with a higher <code>--threshold</code>.</p>%n", g.pairs(), esc(g.metric()), g.threshold(), g.maxPairs()));
         } else {
-            h.append("<p>").append(g.groups().size()).append(" groups of tokens linked by ").append(esc(g.metric()))
-                    .append(String.format(Locale.ROOT, " &ge; %s", g.threshold())).append(".</p>\n<ol class=\"groups\">\n");
+            long rows = g.groups().stream().mapToLong(x -> x.length).sum();
+            h.append(String.format(Locale.ROOT, "<p>%,d %s %s &ge; %s (exact count over every pair). Joined into connected "
+                    + "components they make %,d groups of tokens, holding %,d tokens; largest first.</p>%n<ol class=\"groups\">%n",
+                    g.pairs(), g.pairs() == 1 ? "pair has" : "pairs have", esc(g.metric()), g.threshold(), g.groups().size(), rows));
             String[] tokens = d.neighbors() == null ? null : d.neighbors().tokens();
             for (int i = 0; i < Math.min(MAX_GROUPS_SHOWN, g.groups().size()); i++) {
                 int[] ids = g.groups().get(i);

@@ -6,6 +6,7 @@ import dev.cossim.engine.ProgressListener;
 import dev.cossim.matrix.NormStatistics;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
+import dev.cossim.reduce.NearDuplicates;
 import dev.cossim.reduce.PairStatistics;
 import dev.cossim.reduce.PooledHeatmap;
 import dev.cossim.reduce.SummaryReducer;
@@ -21,15 +22,21 @@ import java.util.regex.Pattern;
 
 /**
  * Computes a model's report: one all-pairs pass over the cosine tiles feeding every reducer at once
- * ({@link ReportReducer}), an optional second pass for the correlation histogram (other normalisation, so other
+ * ({@link ReportReducer}: summary, top-k, pooled heatmap, near-duplicate groups), an optional second pass for the correlation histogram (other normalisation, so other
  * tiles), and the cheap per-row loops (means, norms, the sampled correlation-vs-cosine pairs).
  */
 public final class ReportBuilder {
-    /** Options of a report; the defaults match {@code cossim report}'s. */
+    /**
+     * Options of a report; the defaults match {@code cossim report}'s. Pairs with cosine >= {@code threshold} are
+     * near-duplicates; at most {@code maxPairs} of them are kept (12 bytes each) to group them.
+     */
     public record Options(int k, int heatmapSize, int bins, boolean correlation, int samplePairs, long seed,
-                          String unusedPattern, int embeddingColumns, int[] pair) {
+                          String unusedPattern, int embeddingColumns, int[] pair, double threshold, long maxPairs) {
+        public static final double DEFAULT_THRESHOLD = 0.8;
+        public static final long DEFAULT_MAX_PAIRS = 20_000_000;
+
         public static Options defaults() {
-            return new Options(10, 1024, 2000, true, 20_000, 42, "^\\[unused", 2048, null);
+            return new Options(10, 1024, 2000, true, 20_000, 42, "^\\[unused", 2048, null, DEFAULT_THRESHOLD, DEFAULT_MAX_PAIRS);
         }
     }
 
@@ -43,7 +50,7 @@ public final class ReportBuilder {
         this.log = log;
     }
 
-    public ReportData build(EmbeddingModel m, Options o, ReportData.NearDuplicates nearDuplicates) {
+    public ReportData build(EmbeddingModel m, Options o) {
         Vocabulary vocab = m.vocabulary();
         RowMatrix rows = RowMatrix.of(m.matrix(), Normalization.UNIT);
         if (rows.size() < 2) {
@@ -51,9 +58,10 @@ public final class ReportBuilder {
         }
         int k = Math.min(o.k(), rows.size() - 1);
         int[] ids = rows.ids();
-        log.accept("pass 1: cosine tiles -> histogram, statistics, top-" + k + ", " + Math.min(o.heatmapSize(), rows.size()) + "^2 pooled heatmap");
+        log.accept("pass 1: cosine tiles -> histogram, statistics, top-" + k + ", " + Math.min(o.heatmapSize(), rows.size())
+                + "^2 pooled heatmap, near-duplicates >= " + o.threshold());
         long t0 = System.nanoTime();
-        ReportReducer r = engine.run(rows, () -> new ReportReducer(ids, o.bins(), k, o.heatmapSize()), progress);
+        ReportReducer r = engine.run(rows, () -> new ReportReducer(ids, o.bins(), k, o.heatmapSize(), o.threshold(), o.maxPairs()), progress);
         double cosSeconds = (System.nanoTime() - t0) / 1e9;
 
         SummaryReducer corr = null;
@@ -138,7 +146,15 @@ public final class ReportBuilder {
                 cosSeconds, corr != null ? String.format(Locale.ROOT, ", correlation pass %.1f s", corrSeconds) : "",
                 engine.threads(), engine.kernel().name())));
 
-        return new ReportData(name, s, figs, neighborTable(r.summary().topK(), vocab, m.rows()), nearDuplicates);
+        NearDuplicates nd = r.nearDuplicates();
+        s.add(new ReportData.Entry("near-duplicates", String.format(Locale.ROOT, "%,d pairs with cosine >= %s", nd.count(), o.threshold())));
+        return new ReportData(name, s, figs, neighborTable(r.summary().topK(), vocab, m.rows()), nearDuplicateGroups(nd, o));
+    }
+
+    /** The reducer's groups as the page lists them (original ids, largest first); no groups when too many pairs to keep. */
+    static ReportData.NearDuplicates nearDuplicateGroups(NearDuplicates nd, Options o) {
+        List<int[]> groups = nd.complete() ? nd.groups().stream().map(NearDuplicates.Group::ids).toList() : null;
+        return new ReportData.NearDuplicates("cosine", o.threshold(), nd.count(), o.maxPairs(), groups);
     }
 
     /** The seed's first example, "hello" and "world", when the vocabulary has both; else rows at 1/3 and 2/3. */

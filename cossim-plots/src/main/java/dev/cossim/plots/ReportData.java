@@ -30,8 +30,9 @@ public record ReportData(String title, List<Entry> summary, List<Captioned> figu
 
     /**
      * Groups of tokens whose similarity reaches {@code threshold} (connected components), largest first; each group
-     * lists original ids. Filled from issue 4's near-duplicate reducer when it is wired in.
+     * lists original ids. {@code pairs} is the exact number of pairs that reach the threshold; {@code groups} is null
+     * when there were more than {@code maxPairs} of them (too many to keep, so not grouped).
      */
-    public record NearDuplicates(String metric, double threshold, List<int[]> groups) {
+    public record NearDuplicates(String metric, double threshold, long pairs, long maxPairs, List<int[]> groups) {
     }
 }

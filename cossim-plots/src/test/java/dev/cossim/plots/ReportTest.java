@@ -60,7 +60,27 @@ class ReportTest {
             tokens[i] = i >= 1 && i <= 30 ? "[unused" + (i - 1) + "]" : "tok" + i;
         }
         tokens[77] = "</script><b>bold";  // must stay text, never markup
-        Tensor t = Synthetic.tensor(m, N, D);
+        EmbeddingModel model = model(m, N, D, tokens);
+        ProgressListener counting = new ProgressListener() {
+            public void begin(String task, long total) {
+                passes.incrementAndGet();
+            }
+
+            public void advance(long done) {
+            }
+
+            public void end() {
+            }
+        };
+        List<String> log = new ArrayList<>();
+        ReportBuilder.Options o = new ReportBuilder.Options(5, 64, 2000, true, 300, 1, "^\\[unused", 128, null, 0.99, 1000);
+        data = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 64), counting, log::add).build(model, o);
+        html = HtmlReport.render(data);
+    }
+
+    /** A model over an in-memory matrix with the given tokens. */
+    static EmbeddingModel model(float[] m, int n, int d, String[] tokens) {
+        Tensor t = Synthetic.tensor(m, n, d);
         TensorFile file = new TensorFile() {
             public String origin() {
                 return "synthetic";
@@ -77,22 +97,7 @@ class ReportTest {
             public void close() {
             }
         };
-        EmbeddingModel model = new EmbeddingModel("synthetic 400 x 16", file, t, new TokenVocabulary(tokens, false));
-        ProgressListener counting = new ProgressListener() {
-            public void begin(String task, long total) {
-                passes.incrementAndGet();
-            }
-
-            public void advance(long done) {
-            }
-
-            public void end() {
-            }
-        };
-        List<String> log = new ArrayList<>();
-        ReportBuilder.Options o = new ReportBuilder.Options(5, 64, 2000, true, 300, 1, "^\\[unused", 128, null);
-        data = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 64), counting, log::add).build(model, o, null);
-        html = HtmlReport.render(data);
+        return new EmbeddingModel("synthetic " + n + " x " + d, file, t, new TokenVocabulary(tokens, false));
     }
 
     @Test
@@ -124,17 +129,72 @@ class ReportTest {
             images++;
         }
         assertEquals(10, images);
-        assertTrue(html.contains("Near-duplicate groups</h2>\n<p class=\"missing\">Not computed."));
+        assertTrue(html.contains("Near-duplicate groups</h2>\n<p>1 pair has cosine &ge; 0.99 (exact count over every pair)."), "the planted duplicate");
+        assertTrue(html.contains("<li>(2) <code>tok50</code>, <code>tok60</code></li>"));
     }
 
     @Test
     void nearDuplicateGroupsRenderWhenGiven() {
         ReportData withGroups = new ReportData(data.title(), data.summary(), List.of(), data.neighbors(),
-                new ReportData.NearDuplicates("cosine", 0.99, List.of(new int[]{50, 60}, new int[]{1, 2, 77})));
+                new ReportData.NearDuplicates("cosine", 0.99, 4, 100, List.of(new int[]{1, 2, 77}, new int[]{50, 60})));
         String page = HtmlReport.render(withGroups);
-        assertTrue(page.contains("2 groups of tokens linked by cosine &ge; 0.99"));
+        assertTrue(page.contains("4 pairs have cosine &ge; 0.99 (exact count over every pair). Joined into connected components they make 2 groups of tokens, holding 5 tokens"), page);
         assertTrue(page.contains("<li>(2) <code>tok50</code>, <code>tok60</code></li>"));
         assertTrue(page.contains("<code>&lt;/script&gt;&lt;b&gt;bold</code>"));
+    }
+
+    @Test
+    void tooManyPairsToGroupSaysSo() {
+        ReportData over = new ReportData(data.title(), data.summary(), List.of(), data.neighbors(),
+                new ReportData.NearDuplicates("cosine", 0.5, 1_234_567, 1000, null));
+        assertTrue(HtmlReport.render(over).contains("1,234,567 pairs have cosine &ge; 0.5: more than the 1,000 this report keeps"));
+    }
+
+    /** The builder's groups (one pass, many threads and tiles) against a plain union-find over brute-force cosines. */
+    @Test
+    void nearDuplicateGroupsEqualBruteForceUnionFind() {
+        int n = 150, d = 5;
+        double threshold = 0.95;
+        float[] x = Synthetic.gaussian(n, d, 7);
+        Synthetic.zeroRow(x, d, 9);  // excluded: in no group, ids still original
+        String[] tok = new String[n];
+        java.util.Arrays.setAll(tok, i -> "t" + i);
+        ReportBuilder.Options o = new ReportBuilder.Options(3, 16, 200, false, 10, 1, "^\\[unused", 16, null, threshold, 100_000);
+        ReportData.NearDuplicates got = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 16), ProgressListener.NONE, s -> {
+        }).build(model(x, n, d, tok), o).nearDuplicates();
+
+        BruteForce ref = new BruteForce(x, n, d);
+        int[] parent = new int[n];
+        java.util.Arrays.setAll(parent, i -> i);
+        long pairs = 0;
+        for (int a : ref.ids) {
+            for (int b : ref.ids) {
+                if (a < b) {
+                    double c = ref.sim(a, b);
+                    assertTrue(Math.abs(c - threshold) > 1e-5, "no pair so close to the threshold that float32 could flip it");
+                    if (c >= threshold) {
+                        pairs++;
+                        parent[root(parent, a)] = root(parent, b);
+                    }
+                }
+            }
+        }
+        java.util.Map<Integer, List<Integer>> byRoot = new java.util.TreeMap<>();
+        for (int a : ref.ids) {
+            byRoot.computeIfAbsent(root(parent, a), r -> new ArrayList<>()).add(a);
+        }
+        List<List<Integer>> want = byRoot.values().stream().filter(g -> g.size() > 1)
+                .sorted(java.util.Comparator.<List<Integer>>comparingInt(List::size).reversed().thenComparingInt(List::getFirst)).toList();
+        assertTrue(want.size() >= 3 && want.getFirst().size() >= 3, "the matrix should make several groups, one of 3+: " + want);
+        assertEquals(pairs, got.pairs());
+        assertEquals(want, got.groups().stream().map(g -> java.util.Arrays.stream(g).boxed().toList()).toList());
+    }
+
+    static int root(int[] parent, int x) {
+        while (parent[x] != x) {
+            x = parent[x];
+        }
+        return x;
     }
 
     @Test
