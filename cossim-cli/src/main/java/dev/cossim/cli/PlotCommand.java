@@ -205,7 +205,7 @@ final class PlotCommand implements Callable<Integer> {
                 int blocks = Math.min(size, rows.size());
                 AllPairsEngine engine = new AllPairsEngine(met.kernel(kernel()), threads(), AllPairsEngine.DEFAULT_BLOCK);
                 PooledHeatmap ph = engine.run(rows, () -> new PooledHeatmap(rows.size(), blocks), progress());
-                String what = (selection.isAll() ? "all rows" : selection.describe() + ", " + rows.size() + " rows")
+                String what = (selection.isAll() ? "all rows" : String.format(Locale.ROOT, "%s, %,d rows", selection.describe(), rows.size()))
                         + (blocks < rows.size() ? ", " + pool + " of " + blocks + "x" + blocks + " blocks" : "");
                 String title = switch (met) {
                     case COSINE -> "Cosine similarities";
