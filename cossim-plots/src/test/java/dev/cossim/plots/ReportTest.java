@@ -188,6 +188,12 @@ class ReportTest {
         assertTrue(want.size() >= 3 && want.getFirst().size() >= 3, "the matrix should make several groups, one of 3+: " + want);
         assertEquals(pairs, got.pairs());
         assertEquals(want, got.groups().stream().map(g -> java.util.Arrays.stream(g).boxed().toList()).toList());
+
+        ReportBuilder.Options few = new ReportBuilder.Options(3, 16, 200, false, 10, 1, "^\\[unused", 16, null, threshold, pairs - 1);
+        ReportData.NearDuplicates over = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 16), ProgressListener.NONE, s -> {
+        }).build(model(x, n, d, tok), few).nearDuplicates();
+        assertEquals(pairs, over.pairs(), "past the limit the count stays exact");
+        assertEquals(null, over.groups(), "but no groups from an incomplete set of pairs");
     }
 
     static int root(int[] parent, int x) {
