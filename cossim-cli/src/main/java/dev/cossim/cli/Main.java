@@ -9,7 +9,8 @@ import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 /** Entry point: {@code cossim <command> ...}. User errors print one line and exit 2; --debug adds the stack trace. */
-@Command(name = "cossim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "cossim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.",
         subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
                 NearDuplicatesCommand.class, TopPairsCommand.class, RowStatsCommand.class, SubmatrixCommand.class,

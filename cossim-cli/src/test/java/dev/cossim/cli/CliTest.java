@@ -131,6 +131,15 @@ class CliTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String name : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+            Run r = run(name, "--help");
+            assertEquals(0, r.code(), name + " --help: " + r.err());
+            assertTrue(r.out().startsWith("Usage: cossim " + name), name + ": " + r.out());
+        }
+    }
+
+    @Test
     void debugPrintsTheStackTrace() {
         Run r = run("info", dir.resolve("missing.npy").toString(), "--debug");
         assertEquals(2, r.code());
