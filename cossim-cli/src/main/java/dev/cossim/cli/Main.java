@@ -12,7 +12,8 @@ import java.util.concurrent.CancellationException;
 @Command(name = "cossim", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.",
         subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
-                CommandLine.HelpCommand.class})
+                QueryCommand.class, NormsCommand.class, EmbedCommand.class, SubstringsCommand.class,
+                GenerateBatchesCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static boolean debug;
 
