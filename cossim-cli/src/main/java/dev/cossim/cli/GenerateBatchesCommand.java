@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
 
 /** Seeded random batch files for benchmarks and the larger-than-heap check; streamed, so any size fits any heap. */
 @Command(name = "generate-batches", hidden = true,
-        description = "Writes seeded Gaussian batch files DIR/batch_00000.npy ... with labels 'row N', for benchmarks.")
+        description = "Writes seeded Gaussian batch files DIR/batch_00000.npy ... with labels 'row N' (see --label-prefix), for benchmarks.")
 final class GenerateBatchesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -43,6 +43,9 @@ final class GenerateBatchesCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "1")
     long seed;
+
+    @Option(names = "--label-prefix", defaultValue = "row ", description = "Row i is labelled PREFIX + i.")
+    String labelPrefix;
 
     @Override
     public Integer call() {
@@ -70,7 +73,7 @@ final class GenerateBatchesCommand implements Callable<Integer> {
                             row[k] = (float) gaussian(r);
                         }
                         w.write(row, 0, dim);
-                        l.write("row " + (first + i));
+                        l.write(labelPrefix + (first + i));
                         l.write('\n');
                     }
                 } catch (IOException e) {

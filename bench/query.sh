@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Query throughput of `cossim query` against FAISS IndexFlatIP (exact inner product) on the same batch files.
+#
+#   bench/query.sh [WORKDIR]        (default WORKDIR: /tmp/cossim-bench-query)
+#
+# Data: ROWS x DIM float16 rows in FILES .npy batch files (seeded Gaussian, written once by
+# `cossim generate-batches`), QUERIES float32 queries, top K by inner product (--metric dot, what IndexFlatIP ranks by).
+# Runs cossim and FAISS alternately REPS times and prints each run and the medians.
+#   cossim: the whole command (JVM start, mapping the files, float16 -> float32, scoring, merging, output), and
+#           the search alone as cossim reports it;
+#   FAISS:  index.search alone, with the index already in RAM as float32 (loading and adding it is timed apart).
+# FAISS runs when /usr/bin/python3 has faiss and numpy (Debian: apt-get install -y python3-numpy python3-faiss);
+# otherwise only cossim runs. The results of both are compared row for row.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+work="${1:-/tmp/cossim-bench-query}"
+ROWS="${ROWS:-1000000}" DIM="${DIM:-384}" FILES="${FILES:-10}" QUERIES="${QUERIES:-100}" K="${K:-10}" REPS="${REPS:-3}"
+THREADS="${THREADS:-$(nproc)}"
+PY=/usr/bin/python3
+mkdir -p "$work"
+corpus="$work/corpus-${ROWS}x${DIM}-f16"
+queries="$work/queries-${QUERIES}x${DIM}"
+
+cd "$root"
+./cossim --version >/dev/null 2>&1 || true
+if [[ ! -d "$corpus" ]]; then
+  ./cossim generate-batches -o "$corpus" --rows "$ROWS" --dim "$DIM" --files "$FILES" --dtype f16 --seed 1 2>/dev/null
+fi
+if [[ ! -d "$queries" ]]; then
+  ./cossim generate-batches -o "$queries" --rows "$QUERIES" --dim "$DIM" --files 1 --dtype f32 --seed 2 --label-prefix "query " 2>/dev/null
+fi
+qfile="$queries/batch_00000.npy"
+echo "data: $(du -sh "$corpus" | cut -f1) in $FILES files ($ROWS x $DIM float16), $QUERIES queries, k=$K, $THREADS threads, $(nproc) cores"
+echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+have_faiss=0
+if [[ -x "$PY" ]] && "$PY" -c 'import faiss, numpy' 2>/dev/null; then have_faiss=1; else echo "FAISS: not installed for $PY; skipping the peer"; fi
+
+cossim_total=() cossim_search=() faiss_search=() faiss_load=()
+for rep in $(seq 1 "$REPS"); do
+  t0=$(date +%s.%N)
+  ./cossim query "$corpus" --queries "$qfile" -k "$K" --metric dot --threads "$THREADS" --format tsv -o "$work/cossim.tsv" 2>"$work/cossim.err"
+  t1=$(date +%s.%N)
+  total=$(echo "$t1 - $t0" | bc -l)
+  search=$(sed -n 's/^searched .* in \([0-9.]*\) s .*/\1/p' "$work/cossim.err")
+  cossim_total+=("$total") cossim_search+=("$search")
+  printf 'run %d cossim: total %.3f s, search %.3f s (%s)\n' "$rep" "$total" "$search" "$(grep '^kernel:' "$work/cossim.err")"
+  if (( have_faiss )); then
+    line=$("$PY" "$here/faiss_flat.py" "$corpus" "$qfile" "$K" --threads "$THREADS" --out "$work/faiss.tsv")
+    fs=$(sed -n 's/.*search_s=\([0-9.]*\).*/\1/p' <<<"$line")
+    fl=$(sed -n 's/.*load_add_s=\([0-9.]*\).*/\1/p' <<<"$line")
+    faiss_search+=("$fs") faiss_load+=("$fl")
+    printf 'run %d FAISS:  search %.3f s (loading + adding the index: %.3f s) [%s]\n' "$rep" "$fs" "$fl" "${line%%:*}"
+  fi
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+mt=$(median "${cossim_total[@]}") ms=$(median "${cossim_search[@]}")
+flops=$(echo "2 * $ROWS * $DIM * $QUERIES" | bc)
+printf 'median cossim: total %.3f s, search %.3f s (%.0f queries/s end to end, %.1f GFLOP/s in search)\n' "$mt" "$ms" \
+  "$(echo "$QUERIES / $mt" | bc -l)" "$(echo "$flops / $ms / 1e9" | bc -l)"
+if (( have_faiss )); then
+  mf=$(median "${faiss_search[@]}") ml=$(median "${faiss_load[@]}")
+  printf 'median FAISS:  search %.3f s (%.0f queries/s), load + add %.3f s\n' "$mf" "$(echo "$QUERIES / $mf" | bc -l)" "$ml"
+  printf 'ratio FAISS search / cossim total: %.2f; FAISS search / cossim search: %.2f; FAISS (load + search) / cossim total: %.2f\n' \
+    "$(echo "$mf / $mt" | bc -l)" "$(echo "$mf / $ms" | bc -l)" "$(echo "($ml + $mf) / $mt" | bc -l)"
+  # Same neighbours? cossim's rows are global row indices, as FAISS's ids are (batches added in the same order).
+  "$PY" - "$work/cossim.tsv" "$work/faiss.tsv" "$K" <<'PYEOF'
+import sys
+k = int(sys.argv[3])
+c = {}
+for line in open(sys.argv[1]).read().splitlines()[1:]:
+    f = line.split("\t")
+    c.setdefault(f[0], []).append(int(f[2]))
+cq = list(c.values())
+fq = {}
+for line in open(sys.argv[2]):
+    q, r, i, d = line.split("\t")
+    fq.setdefault(int(q), []).append(int(i))
+same = sum(len(set(cq[q]) & set(fq[q])) for q in range(len(cq)))
+print(f"agreement: {same} of {len(cq) * k} top-{k} rows identical in cossim and FAISS")
+PYEOF
+fi
+echo "machine load after: $(cut -d' ' -f1-3 /proc/loadavg)"
