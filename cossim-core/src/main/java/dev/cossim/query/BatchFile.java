@@ -8,6 +8,8 @@ import dev.cossim.source.Tensor;
 import dev.cossim.source.TensorFile;
 import dev.cossim.source.TensorInfo;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -135,11 +137,40 @@ public final class BatchFile implements AutoCloseable {
     /** Copies the vectors at {@code position} of rows [row0, row0 + count) into {@code dst}, row-major, as float32. */
     public void read(long row0, int count, int position, float[] dst) {
         if (rank() == 2) {
-            tensor.readFloats(row0 * dim, dst, 0, count * dim);
+            readRun(row0 * dim, dst, 0, count * dim);
             return;
         }
         for (int i = 0; i < count; i++) {
-            tensor.readFloats(((row0 + i) * positions + position) * dim, dst, i * dim, dim);
+            readRun(((row0 + i) * positions + position) * dim, dst, i * dim, dim);
+        }
+    }
+
+    private static final ThreadLocal<short[]> HALVES = ThreadLocal.withInitial(() -> new short[0]);
+
+    /**
+     * float16 and bfloat16 runs are copied in bulk into a short[] and widened in a plain loop, which the JIT turns into
+     * vector conversions; element-wise reads through the segment cost several times more.
+     */
+    private void readRun(long from, float[] dst, int off, int len) {
+        DType t = tensor.dtype();
+        if (t != DType.F16 && t != DType.BF16) {
+            tensor.readFloats(from, dst, off, len);
+            return;
+        }
+        short[] h = HALVES.get();
+        if (h.length < len) {
+            h = new short[len];
+            HALVES.set(h);
+        }
+        MemorySegment.copy(tensor.data(), ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(tensor.order()), from * 2, h, 0, len);
+        if (t == DType.F16) {
+            for (int i = 0; i < len; i++) {
+                dst[off + i] = Float.float16ToFloat(h[i]);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                dst[off + i] = Float.intBitsToFloat((h[i] & 0xffff) << 16);
+            }
         }
     }
 

@@ -123,6 +123,33 @@ class CorpusTest {
     }
 
     @Test
+    void bfloat16AndFloat16BlocksReadAsTheirExactValues() throws Exception {
+        // bfloat16 1.0, -2.0, 0.5, 3.0 are the high halves of the float32 bit patterns
+        String json = "{\"v\":{\"dtype\":\"BF16\",\"shape\":[2,2],\"data_offsets\":[0,8]}}";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + json.length() + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length()).put(json.getBytes(StandardCharsets.US_ASCII));
+        for (int bits : new int[]{0x3F80, 0xC000, 0x3F00, 0x4040}) {
+            b.putShort((short) bits);
+        }
+        Path p = dir.resolve("bf.safetensors");
+        Files.write(p, b.array());
+        try (BatchFile f = BatchFile.open(p, null)) {
+            float[] out = new float[4];
+            f.read(0, 2, 0, out);
+            assertArrayEquals(new float[]{1, -2, 0.5f, 3}, out);
+        }
+        float[] v = {1.5f, -0.25f, 65504f, 6.1035156e-5f, 1e-7f, 0f};
+        Path h = BatchFiles.npy(dir, "h3.npy", DType.F16, v, 1, 3, 2);
+        try (BatchFile f = BatchFile.open(h, null)) {
+            float[] out = new float[2];
+            f.read(0, 1, 1, out);
+            assertArrayEquals(new float[]{65504f, 6.1035156e-5f}, out);
+            f.read(0, 1, 2, out);
+            assertArrayEquals(BatchFiles.roundToHalf(new float[]{1e-7f, 0f}), out);
+        }
+    }
+
+    @Test
     void naturalOrder() {
         List<String> names = new java.util.ArrayList<>(List.of("b_10.npy", "b_9.npy", "a.npy", "b_010x.npy", "b_1.npy"));
         names.sort(Corpus::naturalCompare);
