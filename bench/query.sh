@@ -25,13 +25,13 @@ queries="$work/queries-${QUERIES}x${DIM}"
 cd "$root"
 ./cossim --version >/dev/null 2>&1 || true
 if [[ ! -d "$corpus" ]]; then
-  ./cossim generate-batches -o "$corpus" --rows "$ROWS" --dim "$DIM" --files "$FILES" --dtype f16 --seed 1 2>/dev/null
+  ./cossim generate-batches -o "$corpus" --rows "$ROWS" --dim "$DIM" --files "$FILES" --dtype f16 --seed 1 >/dev/null 2>&1
 fi
 if [[ ! -d "$queries" ]]; then
-  ./cossim generate-batches -o "$queries" --rows "$QUERIES" --dim "$DIM" --files 1 --dtype f32 --seed 2 --label-prefix "query " 2>/dev/null
+  ./cossim generate-batches -o "$queries" --rows "$QUERIES" --dim "$DIM" --files 1 --dtype f32 --seed 2 --label-prefix "query " >/dev/null 2>&1
 fi
 qfile="$queries/batch_00000.npy"
-echo "data: $(du -sh "$corpus" | cut -f1) in $FILES files ($ROWS x $DIM float16), $QUERIES queries, k=$K, $THREADS threads, $(nproc) cores"
+echo "data: $(du -shL "$corpus"/ | cut -f1) in $FILES files ($ROWS x $DIM float16), $QUERIES queries, k=$K, $THREADS threads, $(nproc) cores"
 echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 have_faiss=0
@@ -59,7 +59,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 mt=$(median "${cossim_total[@]}") ms=$(median "${cossim_search[@]}")
 flops=$(echo "2 * $ROWS * $DIM * $QUERIES" | bc)
 printf 'median cossim: total %.3f s, search %.3f s (%.0f queries/s end to end, %.1f GFLOP/s in search)\n' "$mt" "$ms" \
-  "$(echo "$QUERIES / $mt" | bc -l)" "$(echo "$flops / $ms / 1e9" | bc -l)"
+  "$(echo "$QUERIES / $mt" | bc -l)" "$(echo "$flops / $ms / 1000000000" | bc -l)"
 if (( have_faiss )); then
   mf=$(median "${faiss_search[@]}") ml=$(median "${faiss_load[@]}")
   printf 'median FAISS:  search %.3f s (%.0f queries/s), load + add %.3f s\n' "$mf" "$(echo "$QUERIES / $mf" | bc -l)" "$ml"
