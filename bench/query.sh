@@ -18,17 +18,18 @@ work="${1:-/tmp/cossim-bench-query}"
 ROWS="${ROWS:-1000000}" DIM="${DIM:-384}" FILES="${FILES:-10}" QUERIES="${QUERIES:-100}" K="${K:-10}" REPS="${REPS:-3}"
 THREADS="${THREADS:-$(nproc)}"
 PY=/usr/bin/python3
+COSSIM="${COSSIM:-$root/cossim}"   # another tree's launcher, to measure it on the same data
 mkdir -p "$work"
 corpus="$work/corpus-${ROWS}x${DIM}-f16"
 queries="$work/queries-${QUERIES}x${DIM}"
 
 cd "$root"
-./cossim --version >/dev/null 2>&1 || true
+"$COSSIM" --version >/dev/null 2>&1 || true
 if [[ ! -d "$corpus" ]]; then
-  ./cossim generate-batches -o "$corpus" --rows "$ROWS" --dim "$DIM" --files "$FILES" --dtype f16 --seed 1 >/dev/null 2>&1
+  "$COSSIM" generate-batches -o "$corpus" --rows "$ROWS" --dim "$DIM" --files "$FILES" --dtype f16 --seed 1 >/dev/null 2>&1
 fi
 if [[ ! -d "$queries" ]]; then
-  ./cossim generate-batches -o "$queries" --rows "$QUERIES" --dim "$DIM" --files 1 --dtype f32 --seed 2 --label-prefix "query " >/dev/null 2>&1
+  "$COSSIM" generate-batches -o "$queries" --rows "$QUERIES" --dim "$DIM" --files 1 --dtype f32 --seed 2 --label-prefix "query " >/dev/null 2>&1
 fi
 qfile="$queries/batch_00000.npy"
 echo "data: $(du -shL "$corpus"/ | cut -f1) in $FILES files ($ROWS x $DIM float16), $QUERIES queries, k=$K, $THREADS threads, $(nproc) cores"
@@ -37,34 +38,35 @@ echo "machine load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 have_faiss=0
 if [[ -x "$PY" ]] && "$PY" -c 'import faiss, numpy' 2>/dev/null; then have_faiss=1; else echo "FAISS: not installed for $PY; skipping the peer"; fi
 
-cossim_total=() cossim_search=() faiss_search=() faiss_load=()
+cossim_total=() cossim_search=() cossim_cpu=() faiss_search=() faiss_load=() faiss_cpu=()
 for rep in $(seq 1 "$REPS"); do
-  t0=$(date +%s.%N)
-  ./cossim query "$corpus" --queries "$qfile" -k "$K" --metric dot --threads "$THREADS" --format tsv -o "$work/cossim.tsv" 2>"$work/cossim.err"
-  t1=$(date +%s.%N)
-  total=$(echo "$t1 - $t0" | bc -l)
+  /usr/bin/time -f 'TIME %e %U %S' -o "$work/cossim.time" \
+    "$COSSIM" query "$corpus" --queries "$qfile" -k "$K" --metric dot --threads "$THREADS" --format tsv -o "$work/cossim.tsv" 2>"$work/cossim.err"
+  read -r _ total user sys < "$work/cossim.time"
+  cpu=$(echo "$user + $sys" | bc -l)
   search=$(sed -n 's/^searched .* in \([0-9.]*\) s .*/\1/p' "$work/cossim.err")
-  cossim_total+=("$total") cossim_search+=("$search")
-  printf 'run %d cossim: total %.3f s, search %.3f s (%s)\n' "$rep" "$total" "$search" "$(grep '^kernel:' "$work/cossim.err")"
+  cossim_total+=("$total") cossim_search+=("$search") cossim_cpu+=("$cpu")
+  printf 'run %d cossim: total %.3f s (CPU %.3f s, JVM start included), search %.3f s (%s)\n' "$rep" "$total" "$cpu" "$search" "$(grep '^kernel:' "$work/cossim.err")"
   if (( have_faiss )); then
     line=$("$PY" "$here/faiss_flat.py" "$corpus" "$qfile" "$K" --threads "$THREADS" --out "$work/faiss.tsv")
     fs=$(sed -n 's/.*search_s=\([0-9.]*\).*/\1/p' <<<"$line")
     fl=$(sed -n 's/.*load_add_s=\([0-9.]*\).*/\1/p' <<<"$line")
-    faiss_search+=("$fs") faiss_load+=("$fl")
-    printf 'run %d FAISS:  search %.3f s (loading + adding the index: %.3f s) [%s]\n' "$rep" "$fs" "$fl" "${line%%:*}"
+    fc=$(sed -n 's/.*search_cpu_s=\([0-9.]*\).*/\1/p' <<<"$line")
+    faiss_search+=("$fs") faiss_load+=("$fl") faiss_cpu+=("$fc")
+    printf 'run %d FAISS:  search %.3f s (CPU %.3f s), loading + adding the index %.3f s [%s]\n' "$rep" "$fs" "$fc" "$fl" "${line%%:*}"
   fi
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-mt=$(median "${cossim_total[@]}") ms=$(median "${cossim_search[@]}")
+mt=$(median "${cossim_total[@]}") ms=$(median "${cossim_search[@]}") mc=$(median "${cossim_cpu[@]}")
 flops=$(echo "2 * $ROWS * $DIM * $QUERIES" | bc)
-printf 'median cossim: total %.3f s, search %.3f s (%.0f queries/s end to end, %.1f GFLOP/s in search)\n' "$mt" "$ms" \
+printf 'median cossim: total %.3f s (CPU %.3f s), search %.3f s (%.0f queries/s end to end, %.1f GFLOP/s in search)\n' "$mt" "$mc" "$ms" \
   "$(echo "$QUERIES / $mt" | bc -l)" "$(echo "$flops / $ms / 1000000000" | bc -l)"
 if (( have_faiss )); then
-  mf=$(median "${faiss_search[@]}") ml=$(median "${faiss_load[@]}")
-  printf 'median FAISS:  search %.3f s (%.0f queries/s), load + add %.3f s\n' "$mf" "$(echo "$QUERIES / $mf" | bc -l)" "$ml"
-  printf 'ratio FAISS search / cossim total: %.2f; FAISS search / cossim search: %.2f; FAISS (load + search) / cossim total: %.2f\n' \
-    "$(echo "$mf / $mt" | bc -l)" "$(echo "$mf / $ms" | bc -l)" "$(echo "($ml + $mf) / $mt" | bc -l)"
+  mf=$(median "${faiss_search[@]}") ml=$(median "${faiss_load[@]}") mfc=$(median "${faiss_cpu[@]}")
+  printf 'median FAISS:  search %.3f s (CPU %.3f s, %.0f queries/s), load + add %.3f s\n' "$mf" "$mfc" "$(echo "$QUERIES / $mf" | bc -l)" "$ml"
+  printf 'ratios (above 1: cossim faster): FAISS search / cossim total %.2f; FAISS search / cossim search %.2f; FAISS search CPU / cossim CPU %.2f; FAISS (load + search) / cossim total %.2f\n' \
+    "$(echo "$mf / $mt" | bc -l)" "$(echo "$mf / $ms" | bc -l)" "$(echo "$mfc / $mc" | bc -l)" "$(echo "($ml + $mf) / $mt" | bc -l)"
   # Same neighbours? cossim's rows are global row indices, as FAISS's ids are (batches added in the same order).
   "$PY" - "$work/cossim.tsv" "$work/faiss.tsv" "$K" <<'PYEOF'
 import sys

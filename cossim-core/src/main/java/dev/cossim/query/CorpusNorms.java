@@ -47,7 +47,7 @@ public final class CorpusNorms {
                             int count = (int) Math.min(block, b.rows() - row0);
                             b.data().read(row0, count, pos, buf);
                             for (int j = 0; j < count; j++) {
-                                local.addSquared(QueryEngine.sumOfSquares(buf, j * d, d));
+                                local.addSquared(BlockPass.exactSquares(buf, j * d, d));
                             }
                             progress.advance(count);
                         }

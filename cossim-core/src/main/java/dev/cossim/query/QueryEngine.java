@@ -184,6 +184,7 @@ public final class QueryEngine {
         private final AtomicLong zero;
         private final AtomicLong nonFinite;
         private final ProgressListener progress;
+        private final BlockPass pass = BlockPass.create();
 
         Worker(Corpus.Batch batch, int position, float[] qm, int nq, int d, Metric metric, int k, AtomicLong next,
                long blocks, AtomicLong zero, AtomicLong nonFinite, ProgressListener progress) {
@@ -206,6 +207,7 @@ public final class QueryEngine {
             float[] buf = new float[block * d];
             float[] out = new float[nq * block];
             float[] scale = new float[block];
+            double[] squares = new double[block];
             BatchFile data = batch.data();
             long b;
             while ((b = next.getAndIncrement()) < blocks) {
@@ -215,20 +217,13 @@ public final class QueryEngine {
                 long row0 = b * block;
                 int count = (int) Math.min(block, data.rows() - row0);
                 data.read(row0, count, position, buf);
-                prepareScales(buf, count, scale);
+                pass.squares(buf, count, d, squares);
+                prepareScales(squares, count, scale);
                 kernel.dots(qm, 0, nq, buf, 0, count, d, out);
                 long first = batch.firstRow() + row0;
                 boolean euclid = metric == Metric.EUCLIDEAN;
                 for (int q = 0; q < nq; q++) {
-                    float thr = cand.threshold(q);
-                    int o = q * count;
-                    for (int j = 0; j < count; j++) {
-                        float key = euclid ? 2 * out[o + j] - scale[j] : out[o + j] * scale[j];
-                        if (key >= thr) {
-                            cand.offer(q, key, first + j);
-                            thr = cand.threshold(q);
-                        }
-                    }
+                    pass.select(out, q, count, scale, euclid, cand, first);
                 }
                 progress.advance(count);
             }
@@ -239,10 +234,10 @@ public final class QueryEngine {
          * Per row: 1/norm for cosine, 1 for dot, the squared norm for Euclidean (key 2 q.x - |x|^2 ranks like the
          * distance); NaN marks a row to skip, as its keys then compare false.
          */
-        private void prepareScales(float[] buf, int count, float[] scale) {
+        private void prepareScales(double[] squares, int count, float[] scale) {
             long z = 0, nf = 0;
             for (int j = 0; j < count; j++) {
-                double ss = sumOfSquares(buf, j * d, d);
+                double ss = squares[j];
                 if (!Double.isFinite(ss)) {
                     nf++;
                     scale[j] = Float.NaN;
@@ -264,23 +259,5 @@ public final class QueryEngine {
                 nonFinite.addAndGet(nf);
             }
         }
-    }
-
-    /** Sum of squares in double with four accumulators (one dependency chain would stall on add latency). */
-    static double sumOfSquares(float[] a, int off, int len) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 3 < len; i += 4) {
-            double x0 = a[off + i], x1 = a[off + i + 1], x2 = a[off + i + 2], x3 = a[off + i + 3];
-            s0 += x0 * x0;
-            s1 += x1 * x1;
-            s2 += x2 * x2;
-            s3 += x3 * x3;
-        }
-        for (; i < len; i++) {
-            double x = a[off + i];
-            s0 += x * x;
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -1,0 +1,64 @@
+package dev.cossim.query;
+
+import dev.cossim.kernel.Kernels;
+
+/**
+ * The per-block work around the kernel's products: squared norms of a block's rows, and the scan of one query's scores
+ * for those that reach its k-th best. Plain loops here; {@code VectorBlockPass} does both on the Vector API when the
+ * jdk.incubator.vector module is enabled (loaded reflectively, so this class never links against it otherwise).
+ */
+class BlockPass {
+    static BlockPass create() {
+        if (Kernels.vectorApiAvailable()) {
+            try {
+                return (BlockPass) Class.forName("dev.cossim.query.VectorBlockPass").getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return new BlockPass();
+            }
+        }
+        return new BlockPass();
+    }
+
+    /** {@code ss[j]} = the sum of squares of row j of {@code rows} (rows of length d), in double. */
+    void squares(float[] rows, int count, int d, double[] ss) {
+        for (int j = 0; j < count; j++) {
+            ss[j] = exactSquares(rows, j * d, d);
+        }
+    }
+
+    /**
+     * Offers row {@code first + j} to query q's candidates for every j whose key reaches the query's current k-th best:
+     * key = {@code out[q * count + j] * scale[j]}, or {@code 2 out - scale[j]} for Euclidean. A NaN scale marks a row to
+     * skip (its key compares false).
+     */
+    void select(float[] out, int q, int count, float[] scale, boolean euclid, Candidates cand, long first) {
+        float thr = cand.threshold(q);
+        int o = q * count;
+        for (int j = 0; j < count; j++) {
+            float x = out[o + j];
+            float key = euclid ? x + x - scale[j] : x * scale[j];
+            if (key >= thr) {
+                cand.offer(q, key, first + j);
+                thr = cand.threshold(q);
+            }
+        }
+    }
+
+    /** Sum of squares in double with four accumulators (one dependency chain would stall on add latency). */
+    static double exactSquares(float[] a, int off, int len) {
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = 0;
+        for (; i + 3 < len; i += 4) {
+            double x0 = a[off + i], x1 = a[off + i + 1], x2 = a[off + i + 2], x3 = a[off + i + 3];
+            s0 += x0 * x0;
+            s1 += x1 * x1;
+            s2 += x2 * x2;
+            s3 += x3 * x3;
+        }
+        for (; i < len; i++) {
+            double x = a[off + i];
+            s0 += x * x;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+}
