@@ -14,8 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 /** The scalar and Vector API block passes agree with plain double arithmetic and with each other. */
 class BlockPassTest {
     @Test
-    void vectorPassIsChosenWhenTheModuleIsEnabled() {
-        assertInstanceOf(VectorBlockPass.class, BlockPass.create());
+    void plainLoopsByDefaultVectorPassOnRequest() {
+        assertEquals(BlockPass.class, BlockPass.create().getClass());
+        System.setProperty("cossim.blockpass", "vector");
+        try {
+            assertInstanceOf(VectorBlockPass.class, BlockPass.create());
+        } finally {
+            System.clearProperty("cossim.blockpass");
+        }
     }
 
     @Test
