@@ -17,9 +17,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "embed", description = {
-        "Embeds strings with a transformer (default: the embedded all-MiniLM-L6-v2, through onnxruntime on CPU) into",
-        "batch files a query reads: DIR/batch_00000.npy ... with labels batch_00000.jsonl and DIR/embed.json.",
+@Command(name = "embed", mixinStandardHelpOptions = true, description = {
+        "Embeds strings with a transformer into batch files that 'cossim query' reads.",
+        "Default model: the embedded all-MiniLM-L6-v2, run by onnxruntime on the CPU. Writes DIR/batch_00000.npy ...",
+        "with labels DIR/batch_00000.jsonl ... and DIR/embed.json (how the strings were embedded).",
         "Rows are mean-pooled vectors [rows, dim], or with --tokens every token's hidden state [rows, positions, dim]."})
 final class EmbedCommand implements Callable<Integer> {
     @Spec

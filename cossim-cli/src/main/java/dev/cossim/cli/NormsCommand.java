@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 
-@Command(name = "norms", description = {
+@Command(name = "norms", mixinStandardHelpOptions = true, description = {
         "Mean and standard deviation of vector norms per batch file and per token position.",
         "Norms that vary a lot (a large std / mean) favour cosine similarity over Euclidean distance."})
 final class NormsCommand extends CorpusCommand implements Callable<Integer> {

@@ -20,10 +20,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "query", description = {
-        "Exact top-k most similar stored vectors for each query, over every batch of a corpus (memory-mapped, any size).",
-        "Queries: --text strings embedded as the corpus was (its embed.json, else mean-pooled all-MiniLM-L6-v2),",
-        "--label rows of the corpus, or --queries a vectors file."})
+@Command(name = "query", mixinStandardHelpOptions = true, description = {
+        "Exact top-k most similar stored vectors per query over all batch files of a corpus.",
+        "Batches are memory-mapped and streamed, so the corpus may be far larger than memory.",
+        "Queries: --label (corpus rows), --queries (a vectors file), --text (strings, embedded as the corpus was: as its",
+        "embed.json says, else mean-pooled by the embedded all-MiniLM-L6-v2), answered in that order."})
 final class QueryCommand extends CorpusCommand implements Callable<Integer> {
     @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Results per query (default: ${DEFAULT-VALUE}).")
     int k;

@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "substrings", description = {
-        "Every distinct substring of a text of a given length (in characters), in order of first appearance, as JSON",
-        "lines (substrings may hold newlines): the strings the seed notebook embeds. Feed them to 'cossim embed'."})
+@Command(name = "substrings", mixinStandardHelpOptions = true, description = {
+        "Every distinct substring of a given length of a text, as JSON lines.",
+        "In order of first appearance; lengths count characters (code points); JSON because substrings may hold",
+        "newlines. These are the strings the seed notebook embeds: feed them to 'cossim embed'."})
 final class SubstringsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
