@@ -133,6 +133,17 @@ class QueryCommandTest {
         r = CliRun.of("query", c.toString(), "--label", "east", "--position", "3");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("it has no token positions"), r.err());
+        Path q3 = dir.resolve("q3.npy");
+        npy(q3, DType.F32, new float[]{1, 2, 3}, 1, 3);
+        r = CliRun.of("query", c.toString(), "--queries", q3.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(q3 + ": query vectors have dimension 3, the corpus has 2"), r.err());
+        Path zero = dir.resolve("zero.npy");
+        npy(zero, DType.F32, new float[]{0, 0}, 1, 2);
+        r = CliRun.of("query", c.toString(), "--queries", zero.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("query 'query 0': is a zero vector, which has no cosine similarity"), r.err());
+        assertEquals("", r.out());
     }
 
     @Test
