@@ -25,6 +25,7 @@ public final class BatchFile implements AutoCloseable {
     private final long rows;
     private final int positions;
     private final int dim;
+    private final ValueLayout.OfShort halfLayout;
 
     private BatchFile(Path path, TensorFile file, Tensor tensor) {
         this.path = path;
@@ -43,6 +44,7 @@ public final class BatchFile implements AutoCloseable {
             throw CossimException.inFile(path, "tensor '" + tensor.name() + "' has unsupported shape " + Arrays.toString(s));
         }
         this.dim = (int) d;
+        this.halfLayout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(tensor.order());
     }
 
     /**
@@ -162,7 +164,7 @@ public final class BatchFile implements AutoCloseable {
             h = new short[len];
             HALVES.set(h);
         }
-        MemorySegment.copy(tensor.data(), ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(tensor.order()), from * 2, h, 0, len);
+        MemorySegment.copy(tensor.data(), halfLayout, from * 2, h, 0, len);
         if (t == DType.F16) {
             for (int i = 0; i < len; i++) {
                 dst[off + i] = Float.float16ToFloat(h[i]);

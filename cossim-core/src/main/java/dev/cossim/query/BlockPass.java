@@ -21,10 +21,33 @@ class BlockPass {
         return new BlockPass();
     }
 
-    /** {@code ss[j]} = the sum of squares of row j of {@code rows} (rows of length d), in double. */
+    /**
+     * {@code ss[j]} = the sum of squares of row j of {@code rows} (rows of length d). Accumulated in float over eight
+     * independent chains, enough to scale float32 scores for the selection (the winners are rescored in double); a sum
+     * of 0 or a non-finite one is recomputed in double, so zero and non-finite rows are decided exactly.
+     */
     void squares(float[] rows, int count, int d, double[] ss) {
         for (int j = 0; j < count; j++) {
-            ss[j] = exactSquares(rows, j * d, d);
+            int off = j * d;
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int i = 0;
+            for (; i + 7 < d; i += 8) {
+                float x0 = rows[off + i], x1 = rows[off + i + 1], x2 = rows[off + i + 2], x3 = rows[off + i + 3];
+                float x4 = rows[off + i + 4], x5 = rows[off + i + 5], x6 = rows[off + i + 6], x7 = rows[off + i + 7];
+                s0 += x0 * x0;
+                s1 += x1 * x1;
+                s2 += x2 * x2;
+                s3 += x3 * x3;
+                s4 += x4 * x4;
+                s5 += x5 * x5;
+                s6 += x6 * x6;
+                s7 += x7 * x7;
+            }
+            for (; i < d; i++) {
+                s0 += rows[off + i] * rows[off + i];
+            }
+            float s = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+            ss[j] = s == 0 || !Float.isFinite(s) ? exactSquares(rows, off, d) : s;
         }
     }
 
