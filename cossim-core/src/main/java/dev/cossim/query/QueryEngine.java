@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * Exact top-k of each query over every row of a corpus. Each batch is cut into blocks of rows that worker threads read
  * from the mapped file (converted to float32 on the way), score against all queries at once through the tile kernel,
  * and keep in their own candidate heaps; a batch's candidates are merged, then merged into the corpus-wide ones. Heap
- * use is {@code threads x block x (dim + queries)} floats whatever the corpus size.
+ * use is {@code threads x block x (dim + queries)} floats whatever the corpus size (with many queries the block
+ * shrinks so that its scores stay within {@link #MAX_BLOCK_SCORES}).
  *
  * <p>Selection runs on float32 scores; the k winners of each query are then rescored in double from the stored values
  * and ordered by that score, ties by the lower global row. Rows with NaN or infinite values are skipped for every
@@ -29,6 +30,8 @@ import java.util.function.Consumer;
  */
 public final class QueryEngine {
     public static final int DEFAULT_BLOCK = 512;
+    /** Scores one worker's block may hold (16 MB of floats). */
+    static final int MAX_BLOCK_SCORES = 1 << 22;
 
     /** One result: global row and its exact (double) score. */
     public record Hit(long row, double score) {
@@ -77,6 +80,7 @@ public final class QueryEngine {
             throw new CossimException("-k " + k + ": must be at least 1");
         }
         float[] qm = prepareQueries(queries, names, metric, d);
+        int block = Math.max(1, Math.min(this.block, MAX_BLOCK_SCORES / nq));
         long t0 = System.nanoTime();
         Candidates all = new Candidates(nq, k);
         AtomicLong zero = new AtomicLong();
@@ -95,7 +99,7 @@ public final class QueryEngine {
                 List<Future<Candidates>> fs = new ArrayList<>();
                 int workers = (int) Math.min(threads, Math.max(1, blocks));
                 for (int w = 0; w < workers; w++) {
-                    fs.add(pool.submit(new Worker(b, position, qm, nq, d, metric, k, next, blocks, zero, nonFinite, progress)));
+                    fs.add(pool.submit(new Worker(b, position, qm, nq, d, metric, k, next, block, blocks, zero, nonFinite, progress)));
                 }
                 Candidates batch = new Candidates(nq, k);
                 for (Future<Candidates> f : fs) {
@@ -172,6 +176,7 @@ public final class QueryEngine {
 
     /** Scores blocks of one batch until none are left; returns its candidates. */
     private final class Worker implements Callable<Candidates> {
+        // block shadows the engine's: the size this search uses
         private final Corpus.Batch batch;
         private final int position;
         private final float[] qm;
@@ -180,6 +185,7 @@ public final class QueryEngine {
         private final Metric metric;
         private final Candidates cand;
         private final AtomicLong next;
+        private final int block;
         private final long blocks;
         private final AtomicLong zero;
         private final AtomicLong nonFinite;
@@ -187,7 +193,7 @@ public final class QueryEngine {
         private final BlockPass pass = BlockPass.create();
 
         Worker(Corpus.Batch batch, int position, float[] qm, int nq, int d, Metric metric, int k, AtomicLong next,
-               long blocks, AtomicLong zero, AtomicLong nonFinite, ProgressListener progress) {
+               int block, long blocks, AtomicLong zero, AtomicLong nonFinite, ProgressListener progress) {
             this.batch = batch;
             this.position = position;
             this.qm = qm;
@@ -196,6 +202,7 @@ public final class QueryEngine {
             this.metric = metric;
             this.cand = new Candidates(nq, k);
             this.next = next;
+            this.block = block;
             this.blocks = blocks;
             this.zero = zero;
             this.nonFinite = nonFinite;
