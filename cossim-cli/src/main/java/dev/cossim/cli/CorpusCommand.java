@@ -85,6 +85,20 @@ abstract class CorpusCommand {
                 c.rank() == 3 ? "[rows, " + c.positions() + ", " + c.dim() + "]" : "[rows, " + c.dim() + "]");
     }
 
+    /** Refuses an output directory that already holds batch files: a corpus read from it would mix old and new rows. */
+    static void requireNoBatches(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var s = Files.list(dir)) {
+            if (s.anyMatch(dev.cossim.query.BatchFile::isBatchFile)) {
+                throw CossimException.inFile(dir, "already holds batch files; write to a new directory (or remove them)");
+            }
+        } catch (IOException e) {
+            throw CossimException.inFile(dir, "cannot list directory: " + e.getMessage());
+        }
+    }
+
     /** Writes text to a file through a temporary name and a rename: never half-written. */
     static void writeAtomically(Path target, String text) {
         Path abs = target.toAbsolutePath();

@@ -79,6 +79,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (rowsPerFile < 1 || batch < 1 || positions < 0) {
             throw new CossimException("--rows-per-file and --batch must be at least 1, --positions 0 or more");
         }
+        CorpusCommand.requireNoBatches(outDir);
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         var err = spec.commandLine().getErr();
         try (Labels strings = Labels.open(input);

@@ -53,6 +53,7 @@ final class GenerateBatchesCommand implements Callable<Integer> {
         if (dt == null || rows < 1 || dim < 1 || files < 1) {
             throw new CossimException("generate-batches: need --rows >= 1, --dim >= 1, --files >= 1, --dtype f32|f16");
         }
+        CorpusCommand.requireNoBatches(outDir);
         try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
             long per = (rows + files - 1) / files;
             Path[][] paths = new Path[files][2];
