@@ -7,7 +7,9 @@
 # `cossim generate-batches`), QUERIES float32 queries, top K by inner product (--metric dot, what IndexFlatIP ranks by).
 # Runs cossim and FAISS alternately REPS times and prints each run and the medians.
 #   cossim: the whole command (JVM start, mapping the files, float16 -> float32, scoring, merging, output), and
-#           the search alone as cossim reports it;
+#           the search alone as cossim reports it; the batch files are read once just before (cat > /dev/null), so
+#           that they start in the page cache as FAISS's index starts in RAM (this VM reclaims page cache by itself;
+#           WARM=0 skips that);
 #   FAISS:  index.search alone, with the index already in RAM as float32 (loading and adding it is timed apart),
 #           as installed (OpenMP threads spin while waiting) and with OMP_WAIT_POLICY=PASSIVE, its better setting
 #           on a machine shared with other work; the ratios take the faster of the two.
@@ -43,6 +45,7 @@ if [[ -x "$PY" ]] && "$PY" -c 'import faiss, numpy' 2>/dev/null; then have_faiss
 cossim_total=() cossim_search=() cossim_cpu=()
 faiss_search_default=() faiss_load_default=() faiss_cpu_default=() faiss_search_passive=() faiss_load_passive=() faiss_cpu_passive=()
 for rep in $(seq 1 "$REPS"); do
+  if [[ "${WARM:-1}" == 1 ]]; then cat "$corpus"/*.npy > /dev/null; fi
   /usr/bin/time -f 'TIME %e %U %S' -o "$work/cossim.time" \
     "$COSSIM" query "$corpus" --queries "$qfile" -k "$K" --metric dot --threads "$THREADS" --format tsv -o "$work/cossim.tsv" 2>"$work/cossim.err"
   read -r _ total user sys < "$work/cossim.time"
