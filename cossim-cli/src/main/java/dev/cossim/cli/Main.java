@@ -15,7 +15,8 @@ import java.util.concurrent.CancellationException;
         subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
                 NearDuplicatesCommand.class, TopPairsCommand.class, RowStatsCommand.class, SubmatrixCommand.class,
                 CorrelationVsCosineCommand.class, PlotCommand.class, ReportCommand.class,
-                CommandLine.HelpCommand.class})
+                QueryCommand.class, NormsCommand.class, EmbedCommand.class, SubstringsCommand.class,
+                GenerateBatchesCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static boolean debug;
 

@@ -73,6 +73,11 @@ public final class HfTokenizer implements AutoCloseable {
         return tokenizer.encode(text, false, false).getIds();
     }
 
+    /** Token ids of a text as a model reads it: with the special tokens ([CLS] ... [SEP] for BERT models). */
+    public long[] modelInput(String text) {
+        return tokenizer.encode(text, true, false).getIds();
+    }
+
     @Override
     public void close() {
         tokenizer.close();

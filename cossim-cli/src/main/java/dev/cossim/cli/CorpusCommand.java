@@ -1,0 +1,122 @@
+package dev.cossim.cli;
+
+import dev.cossim.CossimException;
+import dev.cossim.engine.ProgressListener;
+import dev.cossim.kernel.Kernels;
+import dev.cossim.kernel.TileKernel;
+import dev.cossim.query.Corpus;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Options of the commands that read a corpus of batch files (query, norms), and their shared helpers. */
+abstract class CorpusCommand {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "Batch files (.npy, .safetensors) or directories of them.")
+    List<Path> corpus = new ArrayList<>();
+
+    @Option(names = "--labels", arity = "1..*", paramLabel = "FILE",
+            description = "Label files, one per batch in batch order (default: X.jsonl, X.txt or X.labels beside each X.npy).")
+    List<Path> labels;
+
+    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read from safetensors batches holding several.")
+    String tensor;
+
+    @Option(names = "--kernel", paramLabel = "KIND", defaultValue = "auto",
+            description = "Tile kernel: auto, vector, scalar (or blas with the cossim-blas module). Default: ${DEFAULT-VALUE}.")
+    String kernelName;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--block", paramLabel = "ROWS", hidden = true, description = "Rows read and scored per block.")
+    int block = dev.cossim.query.QueryEngine.DEFAULT_BLOCK;
+
+    @Option(names = "--debug", description = "Print stack traces of errors.")
+    boolean debugFlag;
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    int threads() {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1) {
+            throw new CossimException("--threads " + t + ": must be at least 1");
+        }
+        if (block < 1) {
+            throw new CossimException("--block " + block + ": must be at least 1");
+        }
+        return t;
+    }
+
+    TileKernel kernel() {
+        return Kernels.choose(kernelName, line -> err().println(line));
+    }
+
+    ProgressListener progress() {
+        return ConsoleProgress.forStderr();
+    }
+
+    Corpus openCorpus() {
+        return Corpus.open(corpus, tensor, labels);
+    }
+
+    /** The corpus described in one line (stderr). */
+    static String describe(Corpus c) {
+        return String.format(java.util.Locale.ROOT, "corpus: %d batch file(s), %,d rows, %s %s", c.batches().size(), c.rows(), c.dtype(),
+                c.rank() == 3 ? "[rows, " + c.positions() + ", " + c.dim() + "]" : "[rows, " + c.dim() + "]");
+    }
+
+    /** Refuses an output directory that already holds batch files: a corpus read from it would mix old and new rows. */
+    static void requireNoBatches(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (var s = Files.list(dir)) {
+            if (s.anyMatch(dev.cossim.query.BatchFile::isBatchFile)) {
+                throw CossimException.inFile(dir, "already holds batch files; write to a new directory (or remove them)");
+            }
+        } catch (IOException e) {
+            throw CossimException.inFile(dir, "cannot list directory: " + e.getMessage());
+        }
+    }
+
+    /** Writes text to a file through a temporary name and a rename: never half-written. */
+    static void writeAtomically(Path target, String text) {
+        Path abs = target.toAbsolutePath();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".partial");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // reporting the first failure matters more
+            }
+            throw CossimException.inFile(target, "cannot write: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.cossim.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cossim.CossimException;
+import dev.cossim.query.Corpus;
+import dev.cossim.query.Metric;
+import dev.cossim.query.QueryEngine;
+import dev.cossim.text.EmbedManifest;
+import dev.cossim.text.OnnxEmbedder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "query", mixinStandardHelpOptions = true, description = {
+        "Exact top-k most similar stored vectors per query over all batch files of a corpus.",
+        "Batches are memory-mapped and streamed, so the corpus may be far larger than memory.",
+        "Queries: --label (corpus rows), --queries (a vectors file), --text (strings, embedded as the corpus was: as its",
+        "embed.json says, else mean-pooled by the embedded all-MiniLM-L6-v2), answered in that order."})
+final class QueryCommand extends CorpusCommand implements Callable<Integer> {
+    @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Results per query (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--metric", defaultValue = "cosine", description = "cosine or dot (largest first), euclidean (smallest first). Default: ${DEFAULT-VALUE}.")
+    String metricName;
+
+    @Option(names = "--position", paramLabel = "T",
+            description = "Token position of 3-D [rows, positions, dim] batches; negative counts from the end (-1: the last).")
+    Integer position;
+
+    @Option(names = "--text", paramLabel = "STRING", description = "A query string, embedded with the model (repeatable).")
+    List<String> texts = new ArrayList<>();
+
+    @Option(names = "--label", paramLabel = "LABEL", description = "A query: the corpus row with this label (repeatable).")
+    List<String> queryLabels = new ArrayList<>();
+
+    @Option(names = "--queries", paramLabel = "FILE", description = "Query vectors: a .npy or .safetensors file [q, dim] (or [q, positions, dim]), labels beside it.")
+    Path queriesFile;
+
+    @Option(names = "--model", paramLabel = "ONNX", description = "ONNX transformer for --text (default: the corpus's embed.json, else the embedded all-MiniLM-L6-v2).")
+    Path model;
+
+    @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json of --model (default: beside it).")
+    Path tokenizer;
+
+    @Option(names = "--format", defaultValue = "text", description = "text (as the seed prints), tsv or json. Default: ${DEFAULT-VALUE}.")
+    String format;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write results to FILE (default: standard output).")
+    Path outFile;
+
+    /** A query vector and the name it goes by. */
+    private record Query(String name, double[] vector) {
+    }
+
+    @Override
+    public Integer call() {
+        Metric metric = Metric.parse(metricName);
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (!List.of("text", "tsv", "json").contains(fmt)) {
+            throw new CossimException("--format " + format + ": choose text, tsv or json");
+        }
+        if (k < 1) {
+            throw new CossimException("-k " + k + ": must be at least 1");
+        }
+        if (texts.isEmpty() && queryLabels.isEmpty() && queriesFile == null) {
+            throw new CossimException("no queries: give --text STRING, --label LABEL or --queries FILE");
+        }
+        int threads = threads();
+        try (Corpus c = openCorpus()) {
+            int pos = c.position(position);
+            err().println(describe(c) + (c.rank() == 3 ? ", position " + pos : ""));
+            List<Query> queries = new ArrayList<>();
+            queries.addAll(labelQueries(c, pos));
+            queries.addAll(fileQueries(c));
+            queries.addAll(textQueries(c, pos, threads));
+            QueryEngine engine = new QueryEngine(kernel(), threads, block);
+            double[][] vectors = queries.stream().map(Query::vector).toArray(double[][]::new);
+            List<String> names = queries.stream().map(q -> "query '" + q.name() + "'").toList();
+            QueryEngine.Result r = engine.search(c, pos, vectors, names, metric, k, progress(),
+                    c.batches().size() > 1 ? line -> err().println(line) : null);
+            err().printf(Locale.ROOT, "searched %,d rows x %d queries in %.3f s (%s, %d threads, %s kernel)%s%n", r.scanned(), queries.size(),
+                    r.seconds(), metric.label(), threads, engine.kernel().name(), skipped(r));
+            String text = switch (fmt) {
+                case "tsv" -> tsv(c, queries, r);
+                case "json" -> json(c, queries, r);
+                default -> printout(c, queries, r);
+            };
+            if (outFile != null) {
+                writeAtomically(outFile, text);
+                err().println("wrote: " + outFile);
+            } else {
+                out().print(text);
+                out().flush();
+            }
+        }
+        return 0;
+    }
+
+    private static String skipped(QueryEngine.Result r) {
+        if (r.zeroRows() == 0 && r.nonFiniteRows() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; skipped %,d zero and %,d non-finite rows", r.zeroRows(), r.nonFiniteRows());
+    }
+
+    private List<Query> labelQueries(Corpus c, int pos) {
+        List<Query> out = new ArrayList<>();
+        for (String l : queryLabels) {
+            long row = c.find(l);
+            if (row < 0) {
+                throw new CossimException("--label '" + l + "': no corpus row has this label");
+            }
+            out.add(new Query(l, c.vector(row, pos)));
+        }
+        return out;
+    }
+
+    private List<Query> fileQueries(Corpus c) {
+        if (queriesFile == null) {
+            return List.of();
+        }
+        List<Query> out = new ArrayList<>();
+        try (Corpus q = Corpus.open(List.of(queriesFile), tensor, null)) {
+            if (q.dim() != c.dim()) {
+                throw CossimException.inFile(queriesFile, "query vectors have dimension " + q.dim() + ", the corpus has " + c.dim());
+            }
+            int qp = q.position(q.rank() == 3 ? position : null);
+            for (long i = 0; i < q.rows(); i++) {
+                String name = q.batches().getFirst().labels() != null ? q.label(i) : "query " + i;
+                out.add(new Query(name, q.vector(i, qp)));
+            }
+        }
+        return out;
+    }
+
+    private List<Query> textQueries(Corpus c, int pos, int threads) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        EmbedManifest m = corpus.size() == 1 && Files.isDirectory(corpus.getFirst()) ? EmbedManifest.find(corpus.getFirst()) : null;
+        if (m == null) {
+            if (c.rank() == 3) {
+                throw new CossimException("--text: the corpus has no embed.json saying how its per-token states were laid out; "
+                        + "embed the query strings with 'cossim embed' and pass them with --queries");
+            }
+            m = new EmbedManifest("default", "mean", 0, "start", c.dim(), 0, "F32", List.of());
+        } else if (m.tokens() && m.positions() != c.positions()) {
+            throw new CossimException(corpus.getFirst() + ": embed.json says " + m.positions() + " positions, the batches hold " + c.positions());
+        }
+        List<Query> out = new ArrayList<>();
+        try (OnnxEmbedder e = openEmbedder(m, threads)) {
+            if (e.dim() != c.dim()) {
+                throw new CossimException("--text: the model gives " + e.dim() + "-dimensional states, the corpus holds " + c.dim());
+            }
+            for (String t : texts) {
+                float[] v = m.embed(e, t, pos);
+                double[] d = new double[v.length];
+                for (int i = 0; i < v.length; i++) {
+                    d[i] = v[i];
+                }
+                out.add(new Query(t, d));
+            }
+        }
+        return out;
+    }
+
+    private OnnxEmbedder openEmbedder(EmbedManifest m, int threads) {
+        Path onnx = model;
+        if (onnx == null && m.model() != null && m.model().endsWith(".onnx")) {
+            onnx = Path.of(m.model());
+        }
+        if (onnx == null) {
+            return OnnxEmbedder.defaultModel(threads);
+        }
+        Path tok = tokenizer != null ? tokenizer : onnx.toAbsolutePath().resolveSibling("tokenizer.json");
+        return OnnxEmbedder.open(onnx, tok, threads);
+    }
+
+    /** The seed notebook's printout: each query, then its hits as repr(label) right-aligned in 14 columns and the score. */
+    private static String printout(Corpus c, List<Query> queries, QueryEngine.Result r) {
+        StringBuilder b = new StringBuilder();
+        for (int q = 0; q < queries.size(); q++) {
+            b.append("Closest to ").append(PyRepr.of(queries.get(q).name())).append(":\n");
+            for (QueryEngine.Hit h : r.hits().get(q)) {
+                b.append(String.format(Locale.ROOT, "\t%14s (%.3f)%n", PyRepr.of(c.label(h.row())), h.score()));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String tsv(Corpus c, List<Query> queries, QueryEngine.Result r) {
+        StringBuilder b = new StringBuilder("query\trank\trow\tfile\tfile_row\tscore\tlabel\n");
+        for (int q = 0; q < queries.size(); q++) {
+            QueryEngine.Hit[] hits = r.hits().get(q);
+            for (int i = 0; i < hits.length; i++) {
+                Corpus.Location l = c.locate(hits[i].row());
+                b.append(tsvField(queries.get(q).name())).append('\t').append(i + 1).append('\t').append(hits[i].row()).append('\t')
+                        .append(tsvField(l.batch().data().path().getFileName().toString())).append('\t').append(l.row()).append('\t')
+                        .append(String.format(Locale.ROOT, "%.9g", hits[i].score())).append('\t').append(tsvField(c.label(hits[i].row()))).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /** Tabs, newlines and backslashes escaped as \t, \n, \\ so that every row stays one line of seven fields. */
+    static String tsvField(String s) {
+        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
+    }
+
+    private static String json(Corpus c, List<Query> queries, QueryEngine.Result r) {
+        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = m.createObjectNode();
+        root.put("metric", r.metric().label());
+        root.put("k", r.k());
+        if (c.rank() == 3) {
+            root.put("position", r.position());
+        }
+        root.put("rows", r.scanned());
+        root.put("skipped_zero_rows", r.zeroRows());
+        root.put("skipped_non_finite_rows", r.nonFiniteRows());
+        ArrayNode qs = root.putArray("queries");
+        for (int q = 0; q < queries.size(); q++) {
+            ObjectNode qn = qs.addObject();
+            qn.put("query", queries.get(q).name());
+            ArrayNode hs = qn.putArray("hits");
+            QueryEngine.Hit[] hits = r.hits().get(q);
+            for (int i = 0; i < hits.length; i++) {
+                Corpus.Location l = c.locate(hits[i].row());
+                ObjectNode h = hs.addObject();
+                h.put("rank", i + 1);
+                h.put("row", hits[i].row());
+                h.put("file", l.batch().data().path().toString());
+                h.put("file_row", l.row());
+                h.put("score", hits[i].score());
+                h.put("label", c.label(hits[i].row()));
+            }
+        }
+        try {
+            return m.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.cossim.query;
+
+import dev.cossim.CossimException;
+import dev.cossim.source.DType;
+import dev.cossim.source.NpyFile;
+import dev.cossim.source.SafetensorsFile;
+import dev.cossim.source.Tensor;
+import dev.cossim.source.TensorFile;
+import dev.cossim.source.TensorInfo;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One memory-mapped batch of vectors: a 2-D [rows, dim] tensor, or a 3-D [rows, positions, dim] one whose vector at a
+ * chosen position stands for each row. Nothing is read until rows are asked for, a block at a time.
+ */
+public final class BatchFile implements AutoCloseable {
+    private final Path path;
+    private final TensorFile file;
+    private final Tensor tensor;
+    private final long rows;
+    private final int positions;
+    private final int dim;
+    private final ValueLayout.OfShort halfLayout;
+
+    private BatchFile(Path path, TensorFile file, Tensor tensor) {
+        this.path = path;
+        this.file = file;
+        this.tensor = tensor;
+        long[] s = tensor.shape();
+        if (s.length != 2 && s.length != 3) {
+            throw CossimException.inFile(path, "tensor '" + tensor.name() + "' has shape " + Arrays.toString(s)
+                    + "; a batch is 2-D [rows, dim] or 3-D [rows, positions, dim]");
+        }
+        tensor.requireFloating();
+        this.rows = s[0];
+        this.positions = s.length == 3 ? Math.toIntExact(s[1]) : 1;
+        long d = s[s.length - 1];
+        if (d < 1 || d > Integer.MAX_VALUE / 64 || (s.length == 3 && s[1] < 1)) {
+            throw CossimException.inFile(path, "tensor '" + tensor.name() + "' has unsupported shape " + Arrays.toString(s));
+        }
+        this.dim = (int) d;
+        this.halfLayout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(tensor.order());
+    }
+
+    /**
+     * Opens a .npy or .safetensors batch. A safetensors file with several tensors needs {@code tensorName}; with one,
+     * that one is taken.
+     */
+    public static BatchFile open(Path path, String tensorName) {
+        String name = path.getFileName().toString();
+        TensorFile f;
+        if (name.endsWith(".npy")) {
+            f = NpyFile.open(path);
+        } else if (name.endsWith(".safetensors")) {
+            f = SafetensorsFile.open(path);
+        } else {
+            throw CossimException.inFile(path, "not a batch file: expected .npy or .safetensors");
+        }
+        try {
+            return new BatchFile(path, f, pick(path, f, tensorName));
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    private static Tensor pick(Path path, TensorFile f, String tensorName) {
+        List<TensorInfo> ts = f.tensors();
+        if (f instanceof NpyFile npy) {
+            return npy.tensor();
+        }
+        if (tensorName != null) {
+            return f.tensor(tensorName);
+        }
+        if (ts.size() != 1) {
+            throw CossimException.inFile(path, "holds " + ts.size() + " tensors " + ts.stream().map(TensorInfo::name).toList()
+                    + "; name one with --tensor");
+        }
+        return f.tensor(ts.getFirst().name());
+    }
+
+    public static boolean isBatchFile(Path p) {
+        String n = p.getFileName().toString();
+        return n.endsWith(".npy") || n.endsWith(".safetensors");
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public long rows() {
+        return rows;
+    }
+
+    /** Token positions per row: 1 for a 2-D batch. */
+    public int positions() {
+        return positions;
+    }
+
+    public int rank() {
+        return tensor.rank();
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public DType dtype() {
+        return tensor.dtype();
+    }
+
+    public Tensor tensor() {
+        return tensor;
+    }
+
+    /** A position given on the command line (negative counts from the end) as an index in [0, positions). */
+    public static int resolvePosition(Integer position, int positions, int rank, Object where) {
+        if (rank == 2) {
+            if (position != null && position != 0 && position != -1) {
+                throw new CossimException("--position " + position + ": " + where + " is 2-D [rows, dim]; it has no token positions");
+            }
+            return 0;
+        }
+        if (position == null) {
+            throw new CossimException(where + " is 3-D [rows, " + positions + ", dim]: choose a token position with --position t (negative counts from the end)");
+        }
+        int p = position < 0 ? positions + position : position;
+        if (p < 0 || p >= positions) {
+            throw new CossimException("--position " + position + ": out of range for " + positions + " positions in " + where);
+        }
+        return p;
+    }
+
+    /** Copies the vectors at {@code position} of rows [row0, row0 + count) into {@code dst}, row-major, as float32. */
+    public void read(long row0, int count, int position, float[] dst) {
+        if (rank() == 2) {
+            readRun(row0 * dim, dst, 0, count * dim);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            readRun(((row0 + i) * positions + position) * dim, dst, i * dim, dim);
+        }
+    }
+
+    private static final ThreadLocal<short[]> HALVES = ThreadLocal.withInitial(() -> new short[0]);
+
+    /**
+     * float16 and bfloat16 runs are copied in bulk into a short[] and widened in a plain loop, which the JIT turns into
+     * vector conversions; element-wise reads through the segment cost several times more.
+     */
+    private void readRun(long from, float[] dst, int off, int len) {
+        DType t = tensor.dtype();
+        if (t != DType.F16 && t != DType.BF16) {
+            tensor.readFloats(from, dst, off, len);
+            return;
+        }
+        short[] h = HALVES.get();
+        if (h.length < len) {
+            h = new short[len];
+            HALVES.set(h);
+        }
+        MemorySegment.copy(tensor.data(), halfLayout, from * 2, h, 0, len);
+        if (t == DType.F16) {
+            for (int i = 0; i < len; i++) {
+                dst[off + i] = Float.float16ToFloat(h[i]);
+            }
+        } else {
+            for (int i = 0; i < len; i++) {
+                dst[off + i] = Float.intBitsToFloat((h[i] & 0xffff) << 16);
+            }
+        }
+    }
+
+    /** One row's vector at {@code position} as doubles (exact for every dtype). */
+    public double[] rowAsDoubles(long row, int position) {
+        double[] v = new double[dim];
+        long base = (row * positions + position) * dim;
+        for (int i = 0; i < dim; i++) {
+            v[i] = tensor.getDouble(base + i);
+        }
+        return v;
+    }
+
+    public String describe() {
+        return path.getFileName() + " " + tensor.dtype() + " " + Arrays.toString(tensor.shape());
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

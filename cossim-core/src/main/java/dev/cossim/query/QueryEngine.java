@@ -1,0 +1,270 @@
+package dev.cossim.query;
+
+import dev.cossim.CossimException;
+import dev.cossim.engine.ProgressListener;
+import dev.cossim.kernel.TileKernel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Exact top-k of each query over every row of a corpus. Each batch is cut into blocks of rows that worker threads read
+ * from the mapped file (converted to float32 on the way), score against all queries at once through the tile kernel,
+ * and keep in their own candidate heaps; a batch's candidates are merged, then merged into the corpus-wide ones. Heap
+ * use is {@code threads x block x (dim + queries)} floats whatever the corpus size (with many queries the block
+ * shrinks so that its scores stay within {@link #MAX_BLOCK_SCORES}).
+ *
+ * <p>Selection runs on float32 scores; the k winners of each query are then rescored in double from the stored values
+ * and ordered by that score, ties by the lower global row. Rows with NaN or infinite values are skipped for every
+ * metric, zero rows for cosine; both are counted.
+ */
+public final class QueryEngine {
+    public static final int DEFAULT_BLOCK = 512;
+    /** Scores one worker's block may hold (16 MB of floats). */
+    static final int MAX_BLOCK_SCORES = 1 << 22;
+
+    /** One result: global row and its exact (double) score. */
+    public record Hit(long row, double score) {
+    }
+
+    /** Hits per query (best first), with what was skipped. */
+    public record Result(Metric metric, int k, int position, List<Hit[]> hits, long scanned, long zeroRows,
+                         long nonFiniteRows, double seconds) {
+    }
+
+    private final TileKernel kernel;
+    private final int threads;
+    private final int block;
+
+    public QueryEngine(TileKernel kernel, int threads, int block) {
+        if (threads < 1 || block < 1) {
+            throw new IllegalArgumentException("threads and block must be positive");
+        }
+        this.kernel = kernel;
+        this.threads = threads;
+        this.block = block;
+    }
+
+    public TileKernel kernel() {
+        return kernel;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * @param position  a resolved position ({@link Corpus#position})
+     * @param queries   raw query vectors of the corpus's dimension
+     * @param names     a name per query for error messages
+     * @param batchLog  told one line as each batch is done (may be null)
+     */
+    public Result search(Corpus corpus, int position, double[][] queries, List<String> names, Metric metric, int k,
+                         ProgressListener progress, Consumer<String> batchLog) {
+        int d = corpus.dim();
+        int nq = queries.length;
+        if (nq == 0) {
+            throw new CossimException("no queries given");
+        }
+        if (k < 1) {
+            throw new CossimException("-k " + k + ": must be at least 1");
+        }
+        float[] qm = prepareQueries(queries, names, metric, d);
+        int block = Math.max(1, Math.min(this.block, MAX_BLOCK_SCORES / nq));
+        long t0 = System.nanoTime();
+        Candidates all = new Candidates(nq, k);
+        AtomicLong zero = new AtomicLong();
+        AtomicLong nonFinite = new AtomicLong();
+        progress.begin("query", corpus.rows());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cossim-query");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Corpus.Batch b : corpus.batches()) {
+                long tb = System.nanoTime();
+                long blocks = (b.rows() + block - 1) / block;
+                AtomicLong next = new AtomicLong();
+                List<Future<Candidates>> fs = new ArrayList<>();
+                int workers = (int) Math.min(threads, Math.max(1, blocks));
+                for (int w = 0; w < workers; w++) {
+                    fs.add(pool.submit(new Worker(b, position, qm, nq, d, metric, k, next, block, blocks, zero, nonFinite, progress)));
+                }
+                Candidates batch = new Candidates(nq, k);
+                for (Future<Candidates> f : fs) {
+                    batch.merge(get(f));
+                }
+                all.merge(batch);
+                if (batchLog != null) {
+                    batchLog.accept(String.format(java.util.Locale.ROOT, "batch %d/%d %s: %,d rows in %.2f s",
+                            b.index() + 1, corpus.batches().size(), b.data().path().getFileName(), b.rows(), (System.nanoTime() - tb) / 1e9));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            progress.end();
+        }
+        List<Hit[]> hits = new ArrayList<>();
+        for (int q = 0; q < nq; q++) {
+            hits.add(rescore(corpus, position, queries[q], metric, all.rows(q)));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Result(metric, k, position, hits, corpus.rows(), zero.get(), nonFinite.get(), seconds);
+    }
+
+    private static Candidates get(Future<Candidates> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Query rows as the kernel sees them: unit length for cosine, else as given. */
+    static float[] prepareQueries(double[][] queries, List<String> names, Metric metric, int d) {
+        float[] qm = new float[queries.length * d];
+        for (int q = 0; q < queries.length; q++) {
+            double[] v = queries[q];
+            String name = names != null && q < names.size() ? names.get(q) : "query " + q;
+            if (v.length != d) {
+                throw new CossimException(name + ": has dimension " + v.length + ", the corpus has " + d);
+            }
+            double ss = 0;
+            for (double x : v) {
+                if (!Double.isFinite(x)) {
+                    throw new CossimException(name + ": holds NaN or infinite values");
+                }
+                ss += x * x;
+            }
+            if (metric == Metric.COSINE && ss == 0) {
+                throw new CossimException(name + ": is a zero vector, which has no cosine similarity");
+            }
+            double scale = metric == Metric.COSINE ? 1 / Math.sqrt(ss) : 1;
+            for (int i = 0; i < d; i++) {
+                qm[q * d + i] = (float) (v[i] * scale);
+            }
+        }
+        return qm;
+    }
+
+    private static Hit[] rescore(Corpus corpus, int position, double[] query, Metric metric, long[] rows) {
+        Hit[] hits = new Hit[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            hits[i] = new Hit(rows[i], metric.score(query, corpus.vector(rows[i], position)));
+        }
+        Comparator<Hit> byScore = Comparator.comparingDouble(Hit::score);
+        Arrays.sort(hits, (metric.largest() ? byScore.reversed() : byScore).thenComparingLong(Hit::row));
+        return hits;
+    }
+
+    /** Scores blocks of one batch until none are left; returns its candidates. */
+    private final class Worker implements Callable<Candidates> {
+        // block shadows the engine's: the size this search uses
+        private final Corpus.Batch batch;
+        private final int position;
+        private final float[] qm;
+        private final int nq;
+        private final int d;
+        private final Metric metric;
+        private final Candidates cand;
+        private final AtomicLong next;
+        private final int block;
+        private final long blocks;
+        private final AtomicLong zero;
+        private final AtomicLong nonFinite;
+        private final ProgressListener progress;
+        private final BlockPass pass = BlockPass.create();
+
+        Worker(Corpus.Batch batch, int position, float[] qm, int nq, int d, Metric metric, int k, AtomicLong next,
+               int block, long blocks, AtomicLong zero, AtomicLong nonFinite, ProgressListener progress) {
+            this.batch = batch;
+            this.position = position;
+            this.qm = qm;
+            this.nq = nq;
+            this.d = d;
+            this.metric = metric;
+            this.cand = new Candidates(nq, k);
+            this.next = next;
+            this.block = block;
+            this.blocks = blocks;
+            this.zero = zero;
+            this.nonFinite = nonFinite;
+            this.progress = progress;
+        }
+
+        @Override
+        public Candidates call() {
+            float[] buf = new float[block * d];
+            float[] out = new float[nq * block];
+            float[] scale = new float[block];
+            double[] squares = new double[block];
+            BatchFile data = batch.data();
+            long b;
+            while ((b = next.getAndIncrement()) < blocks) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("interrupted");
+                }
+                long row0 = b * block;
+                int count = (int) Math.min(block, data.rows() - row0);
+                data.read(row0, count, position, buf);
+                pass.squares(buf, count, d, squares);
+                prepareScales(squares, count, scale);
+                kernel.dots(qm, 0, nq, buf, 0, count, d, out);
+                long first = batch.firstRow() + row0;
+                boolean euclid = metric == Metric.EUCLIDEAN;
+                for (int q = 0; q < nq; q++) {
+                    pass.select(out, q, count, scale, euclid, cand, first);
+                }
+                progress.advance(count);
+            }
+            return cand;
+        }
+
+        /**
+         * Per row: 1/norm for cosine, 1 for dot, the squared norm for Euclidean (key 2 q.x - |x|^2 ranks like the
+         * distance); NaN marks a row to skip, as its keys then compare false.
+         */
+        private void prepareScales(double[] squares, int count, float[] scale) {
+            long z = 0, nf = 0;
+            for (int j = 0; j < count; j++) {
+                double ss = squares[j];
+                if (!Double.isFinite(ss)) {
+                    nf++;
+                    scale[j] = Float.NaN;
+                } else if (metric == Metric.COSINE) {
+                    if (ss == 0) {
+                        z++;
+                        scale[j] = Float.NaN;
+                    } else {
+                        scale[j] = (float) (1 / Math.sqrt(ss));
+                    }
+                } else {
+                    scale[j] = metric == Metric.DOT ? 1f : (float) ss;
+                }
+            }
+            if (z > 0) {
+                zero.addAndGet(z);
+            }
+            if (nf > 0) {
+                nonFinite.addAndGet(nf);
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.cossim.query;
+
+import dev.cossim.engine.ProgressListener;
+import dev.cossim.kernel.ScalarTileKernel;
+import dev.cossim.kernel.TileKernel;
+import dev.cossim.kernel.VectorTileKernel;
+import dev.cossim.source.DType;
+import dev.cossim.testing.Synthetic;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Engine results equal a plain double-precision brute force over the same stored values, for every metric. */
+class QueryEngineTest {
+    @TempDir
+    Path dir;
+
+    static final int D = 19;
+
+
+    /** Sorted global rows and scores of a brute force in double: skips non-finite rows, zero rows for cosine. */
+    static QueryEngine.Hit[] brute(double[][] rows, double[] q, Metric m, int k) {
+        List<QueryEngine.Hit> all = new ArrayList<>();
+        for (int r = 0; r < rows.length; r++) {
+            double[] x = rows[r];
+            double dot = 0, qq = 0, xx = 0, dd = 0;
+            boolean finite = true;
+            for (int i = 0; i < x.length; i++) {
+                finite &= Double.isFinite(x[i]);
+                dot += q[i] * x[i];
+                qq += q[i] * q[i];
+                xx += x[i] * x[i];
+                dd += (q[i] - x[i]) * (q[i] - x[i]);
+            }
+            if (!finite || (m == Metric.COSINE && xx == 0)) {
+                continue;
+            }
+            double s = switch (m) {
+                case COSINE -> dot / (Math.sqrt(qq) * Math.sqrt(xx));
+                case DOT -> dot;
+                case EUCLIDEAN -> Math.sqrt(dd);
+            };
+            all.add(new QueryEngine.Hit(r, s));
+        }
+        Comparator<QueryEngine.Hit> c = Comparator.comparingDouble(QueryEngine.Hit::score);
+        all.sort((m.largest() ? c.reversed() : c).thenComparingLong(QueryEngine.Hit::row));
+        return all.subList(0, Math.min(k, all.size())).toArray(new QueryEngine.Hit[0]);
+    }
+
+    static void assertSameHits(QueryEngine.Hit[] want, QueryEngine.Hit[] got, String what) {
+        long[] wr = Arrays.stream(want).mapToLong(QueryEngine.Hit::row).toArray();
+        long[] gr = Arrays.stream(got).mapToLong(QueryEngine.Hit::row).toArray();
+        assertArrayEquals(wr, gr, what + ": rows");
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i].score(), got[i].score(), 1e-9 * Math.max(1, Math.abs(want[i].score())), what + ": score " + i);
+        }
+    }
+
+    /** Three batches (two .npy, one safetensors; 40, 1 and 57 rows), with duplicate rows across batches, a zero and a NaN row. */
+    private float[] writeCorpus(Path where) throws Exception {
+        java.nio.file.Files.createDirectories(where);
+        int n = 98;
+        float[] m = Synthetic.gaussian(n, D, 11);
+        Synthetic.duplicate(m, D, 3, 50, 1f);   // a tie across batches: row 50 equals row 3
+        Synthetic.duplicate(m, D, 3, 90, 1f);
+        Synthetic.duplicate(m, D, 7, 8, 1f);    // and within a batch
+        Synthetic.zeroRow(m, D, 60);
+        m[70 * D + 4] = Float.NaN;
+        BatchFiles.npy(where, "part_2.npy", DType.F32, Arrays.copyOfRange(m, 0, 40 * D), 40, D);
+        BatchFiles.npy(where, "part_10.npy", DType.F32, Arrays.copyOfRange(m, 40 * D, 41 * D), 1, D);
+        BatchFiles.safetensors(where, "part_11.safetensors", "vectors", Arrays.copyOfRange(m, 41 * D, n * D), 57, D);
+        return m;
+    }
+
+    static double[][] rows(float[] m, int d) {
+        double[][] r = new double[m.length / d][d];
+        for (int i = 0; i < r.length; i++) {
+            for (int j = 0; j < d; j++) {
+                r[i][j] = m[i * d + j];
+            }
+        }
+        return r;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void equalsBruteForceAcrossBatchesWithTies(Metric metric) throws Exception {
+        float[] m = writeCorpus(dir.resolve("c"));
+        double[][] rows = rows(m, D);
+        double[][] queries = {rows[3], rows[7], rows(Synthetic.gaussian(2, D, 5), D)[0], rows(Synthetic.gaussian(2, D, 5), D)[1]};
+        for (TileKernel kernel : List.of(new ScalarTileKernel(), new VectorTileKernel())) {
+            for (int[] tb : new int[][]{{1, 512}, {3, 7}, {2, 1}}) {
+                try (Corpus c = Corpus.open(List.of(dir.resolve("c")), null, null)) {
+                    assertEquals(98, c.rows());
+                    QueryEngine e = new QueryEngine(kernel, tb[0], tb[1]);
+                    for (int k : new int[]{1, 5, 97}) {
+                        QueryEngine.Result r = e.search(c, c.position(null), queries, null, metric, k, ProgressListener.NONE, null);
+                        assertEquals(1, r.nonFiniteRows());
+                        assertEquals(metric == Metric.COSINE ? 1 : 0, r.zeroRows());
+                        for (int q = 0; q < queries.length; q++) {
+                            assertSameHits(brute(rows, queries[q], metric, k), r.hits().get(q),
+                                    metric + " " + kernel.name() + " threads " + tb[0] + " block " + tb[1] + " k " + k + " query " + q);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void tiesGoToTheLowerGlobalRow() throws Exception {
+        float[] m = writeCorpus(dir.resolve("c"));
+        double[][] rows = rows(m, D);
+        try (Corpus c = Corpus.open(List.of(dir.resolve("c")), null, null)) {
+            QueryEngine.Result r = new QueryEngine(new VectorTileKernel(), 2, 8)
+                    .search(c, 0, new double[][]{rows[3]}, null, Metric.COSINE, 3, ProgressListener.NONE, null);
+            long[] got = Arrays.stream(r.hits().getFirst()).mapToLong(QueryEngine.Hit::row).toArray();
+            assertArrayEquals(new long[]{3, 50, 90}, got);
+            assertEquals(1.0, r.hits().getFirst()[0].score(), 1e-12);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void threeDimensionalFloat16BatchesAtAPosition(Metric metric) throws Exception {
+        int t = 4;
+        int[] sizes = {23, 31};
+        Path where = dir.resolve("h");
+        java.nio.file.Files.createDirectories(where);
+        List<float[]> parts = new ArrayList<>();
+        for (int b = 0; b < sizes.length; b++) {
+            float[] v = BatchFiles.roundToHalf(Synthetic.gaussian(sizes[b] * t, D, 100 + b));
+            parts.add(v);
+            BatchFiles.npy(where, "b" + b + ".npy", DType.F16, v, sizes[b], t, D);
+        }
+        for (Integer pos : new Integer[]{0, 2, -1, -4}) {
+            int p = pos < 0 ? t + pos : pos;
+            List<double[]> at = new ArrayList<>();
+            for (int b = 0; b < sizes.length; b++) {
+                for (int r = 0; r < sizes[b]; r++) {
+                    double[] x = new double[D];
+                    for (int i = 0; i < D; i++) {
+                        x[i] = parts.get(b)[(r * t + p) * D + i];
+                    }
+                    at.add(x);
+                }
+            }
+            double[][] rows = at.toArray(new double[0][]);
+            double[][] queries = {rows[30], rows(Synthetic.gaussian(1, D, 9), D)[0]};
+            try (Corpus c = Corpus.open(List.of(where), null, null)) {
+                assertEquals(p, c.position(pos));
+                QueryEngine.Result r = new QueryEngine(new VectorTileKernel(), 2, 5)
+                        .search(c, c.position(pos), queries, null, metric, 6, ProgressListener.NONE, null);
+                for (int q = 0; q < queries.length; q++) {
+                    assertSameHits(brute(rows, queries[q], metric, 6), r.hits().get(q), metric + " position " + pos + " query " + q);
+                }
+            }
+        }
+    }
+
+    @Test
+    void reportsProgressOverEveryRowAndEachBatch() throws Exception {
+        writeCorpus(dir.resolve("c"));
+        AtomicLong advanced = new AtomicLong();
+        AtomicLong total = new AtomicLong();
+        List<String> log = new ArrayList<>();
+        ProgressListener p = new ProgressListener() {
+            public void begin(String task, long t) {
+                total.set(t);
+            }
+
+            public void advance(long done) {
+                advanced.addAndGet(done);
+            }
+
+            public void end() {
+            }
+        };
+        try (Corpus c = Corpus.open(List.of(dir.resolve("c")), null, null)) {
+            new QueryEngine(new ScalarTileKernel(), 2, 16).search(c, 0, new double[][]{new double[D]}, null, Metric.DOT, 2, p, log::add);
+        }
+        assertEquals(98, total.get());
+        assertEquals(98, advanced.get());
+        assertEquals(3, log.size());
+        assertEquals(true, log.get(1).startsWith("batch 2/3 part_10.npy: 1 rows"), log.get(1));
+    }
+}
