@@ -9,6 +9,11 @@ public interface TileKernel {
     /** Short name shown to users: scalar, vector, blas. */
     String name();
 
+    /** One line for the start-up log: what this kernel runs on (library, vector width, ...). */
+    default String describe() {
+        return name();
+    }
+
     /**
      * {@code out[i * n + j] = dot(a row aRow + i, b row bRow + j)} for {@code 0 <= i < m}, {@code 0 <= j < n}, where
      * row r of a matrix occupies {@code [r * d, (r + 1) * d)}.
