@@ -3,11 +3,15 @@ package dev.cossim.reduce;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 
-/** The standard all-pairs pass: histogram, statistics and (when k > 0) top-k neighbours, in one walk over the tiles. */
+/**
+ * The standard all-pairs pass: histogram, statistics and (when k > 0) top-k neighbours, fused into one walk over
+ * each tile (vectorised where the Vector API is enabled): see {@link FusedSummaryPass}.
+ */
 public final class SummaryReducer implements TileReducer<SummaryReducer> {
     private final Histogram histogram;
     private final PairStatistics statistics;
     private final TopKNeighbors topK;
+    private final FusedSummaryPass pass = FusedSummaryPass.create();
 
     public SummaryReducer(int[] ids, int bins, double lo, double hi, int k) {
         this.histogram = new Histogram(lo, hi, bins);
@@ -17,11 +21,7 @@ public final class SummaryReducer implements TileReducer<SummaryReducer> {
 
     @Override
     public void accept(Tile tile) {
-        histogram.accept(tile);
-        statistics.accept(tile);
-        if (topK != null) {
-            topK.accept(tile);
-        }
+        pass.accept(tile, histogram, statistics, topK);
     }
 
     @Override

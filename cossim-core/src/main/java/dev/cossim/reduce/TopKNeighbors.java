@@ -13,6 +13,8 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
     private final int[] ids;
     private final float[] sims;
     private final int[] nbrs;
+    /** kth[r] == sims[r * k], the heap root (current k-th best) of row r, kept contiguous for vector compares. */
+    private final float[] kth;
 
     /** @param ids original id of each packed row; neighbours are stored and reported by original id */
     public TopKNeighbors(int[] ids, int k) {
@@ -25,6 +27,17 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
         this.nbrs = new int[ids.length * k];
         java.util.Arrays.fill(sims, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(nbrs, Integer.MAX_VALUE);
+        this.kth = new float[ids.length];
+        java.util.Arrays.fill(kth, Float.NEGATIVE_INFINITY);
+    }
+
+    /** Every row's current k-th best similarity: a candidate below it cannot enter that row's list. */
+    float[] thresholds() {
+        return kth;
+    }
+
+    int[] ids() {
+        return ids;
     }
 
     public int k() {
@@ -38,8 +51,7 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
     @Override
     public void accept(Tile t) {
         final float[] v = t.values;
-        final float[] s = sims;
-        final int kk = k;
+        final float[] s = kth;
         for (int i = 0; i < t.rows; i++) {
             int ri = t.rowStart + i;
             int base = i * t.cols;
@@ -47,10 +59,10 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
             for (int j = t.firstCol(i); j < t.cols; j++) {
                 float x = v[base + j];
                 int rj = t.colStart + j;
-                if (x >= s[ri * kk]) {
+                if (x >= s[ri]) {
                     offer(ri, x, ids[rj]);
                 }
-                if (x >= s[rj * kk]) {
+                if (x >= s[rj]) {
                     offer(rj, x, idI);
                 }
             }
@@ -83,6 +95,7 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors> {
         }
         sims[base + pos] = x;
         nbrs[base + pos] = id;
+        kth[r] = sims[base];
     }
 
     private static boolean worse(float sa, int ia, float sb, int ib) {
