@@ -4,17 +4,17 @@ import dev.cossim.engine.Tile;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The fused summary pass on the Vector API: per chunk of one vector of a tile row, the histogram bins are computed
- * in double lanes (the same arithmetic as {@link Histogram#bin}) and counted, sum and sum of squares accumulate in
- * double lanes, extremes in float lanes, and the top-k filter compares the chunk with the row's k-th best and with
- * the columns' k-th bests in one compare each; only the rare lanes that pass reach a heap. Loaded only when the
- * jdk.incubator.vector module is enabled.
+ * The fused summary pass on the Vector API. Per chunk of one vector of a tile row: histogram bins computed in double
+ * lanes (the same arithmetic as {@link Histogram#bin}) and counted, sum and sum of squares in double lanes, extremes
+ * in float lanes, and the top-k filter, which compares the chunk with the row's k-th best and with its columns' k-th
+ * bests and only records the lanes that pass. The rare recorded lanes go to the heaps after the row's vector loop, so
+ * that loop makes no calls (a call would spill every accumulator). Row tails shorter than a vector run in scalar code.
+ * Loaded only when the jdk.incubator.vector module is enabled.
  */
 final class VectorSummaryPass extends FusedSummaryPass {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -24,6 +24,8 @@ final class VectorSummaryPass extends FusedSummaryPass {
     private static final int HALF = D.length();
 
     private final int[] bins = new int[L];
+    /** Per chunk of the current row: lanes that reach the row's k-th best, and lanes that reach their column's. */
+    private long[] rowHits = new long[0], colHits = new long[0];
 
     @Override
     void accept(Tile t, Histogram h, PairStatistics s, TopKNeighbors top) {
@@ -39,50 +41,90 @@ final class VectorSummaryPass extends FusedSummaryPass {
         final float[] kth = top == null ? null : top.thresholds();
         final int[] ids = top == null ? null : top.ids();
         final int[] bin = bins;
+        int chunks = cols / L + 1;
+        if (rowHits.length < chunks) {
+            rowHits = new long[chunks];
+            colHits = new long[chunks];
+        }
+        final long[] rh = rowHits, ch = colHits;
         DoubleVector sum0 = DoubleVector.zero(D), sum1 = DoubleVector.zero(D);
         DoubleVector sq0 = DoubleVector.zero(D), sq1 = DoubleVector.zero(D);
         FloatVector vMin = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
         FloatVector vMax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        double tailSum = 0, tailSq = 0;
+        float tailMin = Float.POSITIVE_INFINITY, tailMax = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < t.rows; i++) {
             final int base = i * cols;
             final int ri = t.rowStart + i;
-            for (int j = t.firstCol(i); j < cols; j += L) {
-                int count = Math.min(L, cols - j);
-                VectorMask<Float> m = count == L ? F.maskAll(true) : F.indexInRange(j, cols);
-                FloatVector x = FloatVector.fromArray(F, v, base + j, m);
+            final int j0 = t.firstCol(i);
+            final float rowKth = kth == null ? 0 : kth[ri];
+            int j = j0;
+            int q = 0;
+            for (; j <= cols - L; j += L, q++) {
+                FloatVector x = FloatVector.fromArray(F, v, base + j);
                 DoubleVector x0 = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
                 DoubleVector x1 = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
                 sum0 = sum0.add(x0);
                 sum1 = sum1.add(x1);
                 sq0 = x0.fma(x0, sq0);
                 sq1 = x1.fma(x1, sq1);
-                vMin = vMin.min(x.blend(Float.POSITIVE_INFINITY, m.not()));
-                vMax = vMax.max(x.blend(Float.NEGATIVE_INFINITY, m.not()));
+                vMin = vMin.min(x);
+                vMax = vMax.max(x);
                 // Bins as Histogram.bin: (x - lo) * scale in double, clamped before the conversion to int.
                 ((IntVector) x0.sub(lo).mul(scale).max(0).min(last).convertShape(VectorOperators.D2I, I, 0)).intoArray(bin, 0);
                 ((IntVector) x1.sub(lo).mul(scale).max(0).min(last).convertShape(VectorOperators.D2I, I, 0)).intoArray(bin, HALF);
-                for (int l = 0; l < count; l++) {
+                for (int l = 0; l < L; l++) {
                     c[bin[l]]++;
                 }
                 if (kth != null) {
-                    long rowHits = x.compare(VectorOperators.GE, kth[ri], m).toLong();
-                    while (rowHits != 0) {
-                        int l = Long.numberOfTrailingZeros(rowHits);
-                        top.offer(ri, v[base + j + l], ids[t.colStart + j + l]);
-                        rowHits &= rowHits - 1;
+                    rh[q] = x.compare(VectorOperators.GE, rowKth).toLong();
+                    ch[q] = x.compare(VectorOperators.GE, FloatVector.fromArray(F, kth, t.colStart + j)).toLong();
+                }
+            }
+            if (kth != null) {
+                for (int p = 0; p < q; p++) {
+                    if ((rh[p] | ch[p]) != 0) {
+                        int jp = j0 + p * L;
+                        offerHits(top, rh[p], ch[p], ri, t.colStart + jp, v, base + jp, ids);
                     }
-                    FloatVector colKth = FloatVector.fromArray(F, kth, t.colStart + j, m);
-                    long colHits = x.compare(VectorOperators.GE, colKth, m).toLong();
-                    while (colHits != 0) {
-                        int l = Long.numberOfTrailingZeros(colHits);
-                        top.offer(t.colStart + j + l, v[base + j + l], ids[ri]);
-                        colHits &= colHits - 1;
+                }
+            }
+            for (; j < cols; j++) {
+                float x = v[base + j];
+                tailSum += x;
+                tailSq += (double) x * x;
+                tailMin = Math.min(tailMin, x);
+                tailMax = Math.max(tailMax, x);
+                c[h.bin(x)]++;
+                if (kth != null) {
+                    int rj = t.colStart + j;
+                    if (x >= kth[ri]) {
+                        top.offer(ri, x, ids[rj]);
+                    }
+                    if (x >= kth[rj]) {
+                        top.offer(rj, x, ids[ri]);
                     }
                 }
             }
         }
-        double sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD);
-        double sumSq = sq0.add(sq1).reduceLanes(VectorOperators.ADD);
-        s.addTile(t, n, sum, sumSq, vMin.reduceLanes(VectorOperators.MIN), vMax.reduceLanes(VectorOperators.MAX));
+        double sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD) + tailSum;
+        double sumSq = sq0.add(sq1).reduceLanes(VectorOperators.ADD) + tailSq;
+        float tMin = Math.min(vMin.reduceLanes(VectorOperators.MIN), tailMin);
+        float tMax = Math.max(vMax.reduceLanes(VectorOperators.MAX), tailMax);
+        s.addTile(t, n, sum, sumSq, tMin, tMax);
+    }
+
+    /** Offers the recorded lanes: row side (row ri gains column cj0 + l) and column side (column cj0 + l gains ri). */
+    private static void offerHits(TopKNeighbors top, long rowHits, long colHits, int ri, int cj0, float[] v, int o, int[] ids) {
+        while (rowHits != 0) {
+            int l = Long.numberOfTrailingZeros(rowHits);
+            top.offer(ri, v[o + l], ids[cj0 + l]);
+            rowHits &= rowHits - 1;
+        }
+        while (colHits != 0) {
+            int l = Long.numberOfTrailingZeros(colHits);
+            top.offer(cj0 + l, v[o + l], ids[ri]);
+            colHits &= colHits - 1;
+        }
     }
 }
