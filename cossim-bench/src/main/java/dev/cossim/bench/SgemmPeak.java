@@ -2,6 +2,9 @@ package dev.cossim.bench;
 
 import dev.cossim.blas.OpenBlas;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -18,13 +21,15 @@ public final class SgemmPeak {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
         OpenBlas blas = OpenBlas.get();
         blas.threads(threads);
-        float[] a = BenchData.unitRows(m, k, 1);
-        float[] c = new float[m * m];
+        Arena arena = Arena.ofAuto();
+        MemorySegment a = arena.allocate((long) m * k * Float.BYTES, 64);
+        MemorySegment.copy(BenchData.unitRows(m, k, 1), 0, a, ValueLayout.JAVA_FLOAT, 0, m * k);
+        MemorySegment c = arena.allocate((long) m * m * Float.BYTES, 64);
         double[] gflops = new double[runs];
-        blas.sgemm(m, m, k, 1f, a, 0, k, a, 0, k, true, 0f, c, 0, m); // warm-up
+        blas.sgemm(m, m, k, 1f, a, k, a, k, true, 0f, c, m); // warm-up
         for (int r = 0; r < runs; r++) {
             long t0 = System.nanoTime();
-            blas.sgemm(m, m, k, 1f, a, 0, k, a, 0, k, true, 0f, c, 0, m);
+            blas.sgemm(m, m, k, 1f, a, k, a, k, true, 0f, c, m);
             gflops[r] = 2.0 * m * m * k / (System.nanoTime() - t0);
         }
         Arrays.sort(gflops);

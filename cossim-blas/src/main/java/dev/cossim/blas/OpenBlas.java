@@ -21,8 +21,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * OpenBLAS as shipped by {@code org.bytedeco:openblas} (the platform jar holds the binaries; JavaCPP's loader
  * unpacks them to {@code ~/.javacpp/cache}). The library is loaded through JavaCPP, then called through the Java FFM
- * API with critical downcalls, which pass slices of Java heap arrays straight to {@code cblas_sgemm}: no copy, no
- * pinning of the whole matrix. Loaded once per JVM, on first use.
+ * API on native memory segments. (Critical downcalls straight on heap arrays were tried: two threads calling
+ * together on slices of one shared array ran no faster than one, so callers copy into native buffers.) Loaded once
+ * per JVM, on first use.
  */
 public final class OpenBlas {
     static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
@@ -46,8 +47,7 @@ public final class OpenBlas {
         Linker l = Linker.nativeLinker();
         sgemm = l.downcallHandle(look.find("cblas_sgemm").orElseThrow(),
                 FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT,
-                        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT),
-                Linker.Option.critical(true));
+                        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
         setThreads = l.downcallHandle(look.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT));
         getThreads = l.downcallHandle(look.find("openblas_get_num_threads").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
         var text = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(512, JAVA_BYTE));
@@ -114,16 +114,13 @@ public final class OpenBlas {
     }
 
     /**
-     * Row-major {@code c[cOff..] = alpha * A * op(B) + beta * c}, A m x k at aOff with leading dimension lda; B is
-     * n x k (transposed) when {@code bTransposed}, else k x n. Offsets are in floats.
+     * Row-major {@code C = alpha * A * op(B) + beta * C} on native memory: A is m x k with leading dimension lda; B is
+     * n x k (transposed) when {@code bTransposed}, else k x n; C is m x n with leading dimension ldc.
      */
-    public void sgemm(int m, int n, int k, float alpha, float[] a, long aOff, int lda, float[] b, long bOff, int ldb,
-                      boolean bTransposed, float beta, float[] c, long cOff, int ldc) {
+    public void sgemm(int m, int n, int k, float alpha, MemorySegment a, int lda, MemorySegment b, int ldb,
+                      boolean bTransposed, float beta, MemorySegment c, int ldc) {
         try {
-            sgemm.invokeExact(ROW_MAJOR, NO_TRANS, bTransposed ? TRANS : NO_TRANS, m, n, k, alpha,
-                    MemorySegment.ofArray(a).asSlice(aOff * Float.BYTES), lda,
-                    MemorySegment.ofArray(b).asSlice(bOff * Float.BYTES), ldb, beta,
-                    MemorySegment.ofArray(c).asSlice(cOff * Float.BYTES), ldc);
+            sgemm.invokeExact(ROW_MAJOR, NO_TRANS, bTransposed ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_sgemm failed", t);
         }
