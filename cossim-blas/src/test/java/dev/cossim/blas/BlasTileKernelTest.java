@@ -47,4 +47,31 @@ class BlasTileKernelTest {
             assertEquals(Float.NaN, got[q], "written past the tile at " + q);
         }
     }
+
+    /** Row blocks share a per-thread buffer: an older block, or one used from another thread, still gives its own rows. */
+    @org.junit.jupiter.api.Test
+    void rowBlocksStayCorrectWhenInterleavedAndSharedAcrossThreads() throws Exception {
+        int d = 37, m = 11, n = 13;
+        float[] a = Synthetic.unitRows(Synthetic.gaussian(3 * m, d, 1), d);
+        float[] b = Synthetic.unitRows(Synthetic.gaussian(n, d, 2), d);
+        TileKernel blas = new BlasTileKernel();
+        TileKernel.RowBlock first = blas.rowBlock(a, 0, m, d);
+        TileKernel.RowBlock second = blas.rowBlock(a, m, m, d);
+        float[] want = new float[m * n];
+        float[] got = new float[m * n];
+        new ScalarTileKernel().dots(a, 0, m, b, 0, n, d, want);
+        first.dots(b, 0, n, got);
+        for (int q = 0; q < m * n; q++) {
+            assertEquals(want[q], got[q], 1e-5, "older row block at " + q);
+        }
+        float[] want2 = new float[m * n];
+        float[] got2 = new float[m * n];
+        new ScalarTileKernel().dots(a, m, m, b, 0, n, d, want2);
+        Thread t = new Thread(() -> second.dots(b, 0, n, got2));
+        t.start();
+        t.join();
+        for (int q = 0; q < m * n; q++) {
+            assertEquals(want2[q], got2[q], 1e-5, "row block used from another thread at " + q);
+        }
+    }
 }
