@@ -51,12 +51,23 @@ public final class PairStatistics implements TileReducer<PairStatistics> {
      * bounded, so the tile's M2 = sumSq - sum^2/n loses nothing that matters), and its extreme values.
      */
     void addTile(Tile t, long n, double sum, double sumSq, float tMin, float tMax) {
+        addTile(t, n, sum, sumSq, tMin, tMax, null, null);
+    }
+
+    /**
+     * As above, with each tile row's minimum and maximum when known: then only the rows holding the tile's extreme are
+     * searched for its pair (tiles that tie the running extreme, e.g. with duplicate rows at similarity 1, are common).
+     */
+    void addTile(Tile t, long n, double sum, double sumSq, float tMin, float tMax, float[] rowMin, float[] rowMax) {
         double tMean = sum / n;
         double tM2 = Math.max(0, sumSq - sum * tMean);
         combine(n, tMean, tM2);
         if (tMin <= min || tMax >= max) {
             final float[] v = t.values;
             for (int i = 0; i < t.rows; i++) {
+                if (rowMin != null && rowMin[i] != tMin && rowMax[i] != tMax) {
+                    continue;
+                }
                 int base = i * t.cols;
                 for (int j = t.firstCol(i); j < t.cols; j++) {
                     float x = v[base + j];

@@ -26,6 +26,8 @@ final class VectorSummaryPass extends FusedSummaryPass {
     private final int[] bins = new int[L];
     /** Per chunk of the current row: lanes that reach the row's k-th best, and lanes that reach their column's. */
     private long[] rowHits = new long[0], colHits = new long[0];
+    /** Each tile row's minimum and maximum, so that finding the extreme pair searches only the rows holding it. */
+    private float[] rowMin = new float[0], rowMax = new float[0];
 
     @Override
     void accept(Tile t, Histogram h, PairStatistics s, TopKNeighbors top) {
@@ -47,13 +49,20 @@ final class VectorSummaryPass extends FusedSummaryPass {
             colHits = new long[chunks];
         }
         final long[] rh = rowHits, ch = colHits;
+        if (rowMin.length < t.rows) {
+            rowMin = new float[t.rows];
+            rowMax = new float[t.rows];
+        }
+        final float[] rMin = rowMin, rMax = rowMax;
         DoubleVector sum0 = DoubleVector.zero(D), sum1 = DoubleVector.zero(D);
         DoubleVector sq0 = DoubleVector.zero(D), sq1 = DoubleVector.zero(D);
-        FloatVector vMin = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
-        FloatVector vMax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        final FloatVector posInf = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        final FloatVector negInf = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         double tailSum = 0, tailSq = 0;
-        float tailMin = Float.POSITIVE_INFINITY, tailMax = Float.NEGATIVE_INFINITY;
+        float tMin = Float.POSITIVE_INFINITY, tMax = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < t.rows; i++) {
+            FloatVector vMin = posInf, vMax = negInf;
+            float tailMin = Float.POSITIVE_INFINITY, tailMax = Float.NEGATIVE_INFINITY;
             final int base = i * cols;
             final int ri = t.rowStart + i;
             final int j0 = t.firstCol(i);
@@ -106,12 +115,14 @@ final class VectorSummaryPass extends FusedSummaryPass {
                     }
                 }
             }
+            rMin[i] = Math.min(vMin.reduceLanes(VectorOperators.MIN), tailMin);
+            rMax[i] = Math.max(vMax.reduceLanes(VectorOperators.MAX), tailMax);
+            tMin = Math.min(tMin, rMin[i]);
+            tMax = Math.max(tMax, rMax[i]);
         }
         double sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD) + tailSum;
         double sumSq = sq0.add(sq1).reduceLanes(VectorOperators.ADD) + tailSq;
-        float tMin = Math.min(vMin.reduceLanes(VectorOperators.MIN), tailMin);
-        float tMax = Math.max(vMax.reduceLanes(VectorOperators.MAX), tailMax);
-        s.addTile(t, n, sum, sumSq, tMin, tMax);
+        s.addTile(t, n, sum, sumSq, tMin, tMax, rMin, rMax);
     }
 
     /** Offers the recorded lanes: row side (row ri gains column cj0 + l) and column side (column cj0 + l gains ri). */
