@@ -20,10 +20,14 @@ final class VectorSummaryPass extends FusedSummaryPass {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    /** Half-width floats: each converts to one full double vector, lane for lane (part 0, which C2 intrinsifies). */
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
     private static final int L = F.length();
     private static final int HALF = D.length();
 
     private final int[] bins = new int[L];
+    private final double[] doubles = new double[HALF];
+    private final ScalarSummaryPass scalar = new ScalarSummaryPass();
     /** Per chunk of the current row: lanes that reach the row's k-th best, and lanes that reach their column's. */
     private long[] rowHits = new long[0], colHits = new long[0];
     /** Each tile row's minimum and maximum, so that finding the extreme pair searches only the rows holding it. */
@@ -38,7 +42,16 @@ final class VectorSummaryPass extends FusedSummaryPass {
         final float[] v = t.values;
         final int cols = t.cols;
         final long[] c = h.liveCounts();
-        final double last = c.length - 1;
+        final int last = c.length - 1;
+        // Similarities are clamped in float to [lo - (hi - lo), hi + (hi - lo)] (values outside [lo, hi] land in the
+        // edge bins either way), so (x - lo) * scale fits an int and the bin is clamped in int lanes.
+        final double lo0 = h.lo(), hi0 = h.hi();
+        final float below = (float) (lo0 - (hi0 - lo0));
+        final float above = (float) (hi0 + (hi0 - lo0));
+        if (!(below < lo0 && above > hi0 && (above - lo0) * h.scale() < 1e9 && (lo0 - below) * h.scale() < 1e9)) {
+            scalar.accept(t, h, s, top); // a histogram range too extreme for the float clamp
+            return;
+        }
         final double lo = h.lo(), scale = h.scale();
         final float[] kth = top == null ? null : top.thresholds();
         final int[] ids = top == null ? null : top.ids();
@@ -71,17 +84,21 @@ final class VectorSummaryPass extends FusedSummaryPass {
             int q = 0;
             for (; j <= cols - L; j += L, q++) {
                 FloatVector x = FloatVector.fromArray(F, v, base + j);
-                DoubleVector x0 = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 0);
-                DoubleVector x1 = (DoubleVector) x.convertShape(VectorOperators.F2D, D, 1);
+                // Not x.convertShape(F2D, D, 1): the upper part was not intrinsified (ran as boxed Java code).
+                FloatVector h0 = FloatVector.fromArray(FH, v, base + j), h1 = FloatVector.fromArray(FH, v, base + j + HALF);
+                DoubleVector x0 = (DoubleVector) h0.convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector x1 = (DoubleVector) h1.convertShape(VectorOperators.F2D, D, 0);
                 sum0 = sum0.add(x0);
                 sum1 = sum1.add(x1);
                 sq0 = x0.fma(x0, sq0);
                 sq1 = x1.fma(x1, sq1);
                 vMin = vMin.min(x);
                 vMax = vMax.max(x);
-                // Bins as Histogram.bin: (x - lo) * scale in double, clamped before the conversion to int.
-                ((IntVector) x0.sub(lo).mul(scale).max(0).min(last).convertShape(VectorOperators.D2I, I, 0)).intoArray(bin, 0);
-                ((IntVector) x1.sub(lo).mul(scale).max(0).min(last).convertShape(VectorOperators.D2I, I, 0)).intoArray(bin, HALF);
+                // Bins as Histogram.bin: (x - lo) * scale in double, truncated, clamped to [0, last].
+                DoubleVector b0 = (DoubleVector) h0.max(below).min(above).convertShape(VectorOperators.F2D, D, 0);
+                DoubleVector b1 = (DoubleVector) h1.max(below).min(above).convertShape(VectorOperators.F2D, D, 0);
+                ((IntVector) b0.sub(lo).mul(scale).convertShape(VectorOperators.D2I, I, 0)).max(0).min(last).intoArray(bin, 0);
+                ((IntVector) b1.sub(lo).mul(scale).convertShape(VectorOperators.D2I, I, 0)).max(0).min(last).intoArray(bin, HALF);
                 for (int l = 0; l < L; l++) {
                     c[bin[l]]++;
                 }
@@ -120,8 +137,18 @@ final class VectorSummaryPass extends FusedSummaryPass {
             tMin = Math.min(tMin, rMin[i]);
             tMax = Math.max(tMax, rMax[i]);
         }
-        double sum = sum0.add(sum1).reduceLanes(VectorOperators.ADD) + tailSum;
-        double sumSq = sq0.add(sq1).reduceLanes(VectorOperators.ADD) + tailSq;
+        // Lanes summed in scalar code: DoubleVector.reduceLanes ran as (slow, boxing) Java code here.
+        double[] lanes = doubles;
+        sum0.add(sum1).intoArray(lanes, 0);
+        double sum = tailSum;
+        for (double x : lanes) {
+            sum += x;
+        }
+        sq0.add(sq1).intoArray(lanes, 0);
+        double sumSq = tailSq;
+        for (double x : lanes) {
+            sumSq += x;
+        }
         s.addTile(t, n, sum, sumSq, tMin, tMax, rMin, rMax);
     }
 
