@@ -33,6 +33,9 @@ public final class VectorTileKernel implements TileKernel {
         /** Gather offsets r * d of the L rows of half a panel, for the d they were made for. */
         final int[] rowOffsets = new int[L];
         int offsetsFor = -1;
+        /** The thread's packed row block, reused from block to block; generation counts the blocks packed into it. */
+        float[] pa = new float[0];
+        long paGeneration;
     }
 
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
@@ -59,13 +62,18 @@ public final class VectorTileKernel implements TileKernel {
 
     @Override
     public RowBlock rowBlock(float[] a, int aRow, int m, int d) {
-        return new PackedRows(packA(a, aRow, m, d), m, d);
+        Scratch s = scratch.get();
+        int need = (m + MR - 1) / MR * MR * d;
+        if (s.pa.length < need) {
+            s.pa = new float[need];
+        }
+        packA(a, aRow, m, d, s.pa);
+        return new PackedRows(a, aRow, m, d, s, ++s.paGeneration);
     }
 
     /** A's rows packed for every depth block: block k0 starts at mBlocks * MR * k0 and holds slivers of MR rows. */
-    private static float[] packA(float[] a, int aRow, int m, int d) {
+    private static float[] packA(float[] a, int aRow, int m, int d, float[] pa) {
         int mBlocks = (m + MR - 1) / MR;
-        float[] pa = new float[mBlocks * MR * d];
         for (int k0 = 0; k0 < d; k0 += KC) {
             int kc = Math.min(KC, d - k0);
             pack(a, aRow, m, d, k0, kc, MR, pa, mBlocks * MR * k0);
@@ -74,25 +82,34 @@ public final class VectorTileKernel implements TileKernel {
     }
 
     private final class PackedRows implements RowBlock {
-        private final float[] pa;
+        private final float[] a;
+        private final int aRow;
         private final int m;
         private final int d;
+        private final Scratch owner;
+        private final long generation;
 
-        PackedRows(float[] pa, int m, int d) {
-            this.pa = pa;
+        PackedRows(float[] a, int aRow, int m, int d, Scratch owner, long generation) {
+            this.a = a;
+            this.aRow = aRow;
             this.m = m;
             this.d = d;
+            this.owner = owner;
+            this.generation = generation;
         }
 
         @Override
         public void dots(float[] b, int bRow, int n, float[] out) {
+            Scratch s = scratch.get();
+            // Used from another thread, or this thread has packed another row block since: pack these rows afresh.
+            float[] pa = s == owner && s.paGeneration == generation ? owner.pa
+                    : packA(a, aRow, m, d, new float[(m + MR - 1) / MR * MR * d]);
             int mBlocks = (m + MR - 1) / MR;
             int nPanels = (n + NR - 1) / NR;
             if (d == 0) {
                 Arrays.fill(out, 0, m * n, 0f);
                 return;
             }
-            Scratch s = scratch.get();
             int needB = nPanels * NR * Math.min(KC, d);
             if (s.pb.length < needB) {
                 s.pb = new float[needB];

@@ -52,6 +52,32 @@ class TileKernelTest {
         }
     }
 
+    /** Row blocks share per-thread packing space: an older block, or one used from another thread, keeps its own rows. */
+    @org.junit.jupiter.api.Test
+    void olderRowBlocksAndOtherThreadsStayCorrect() throws Exception {
+        int d = 45, m = 14, n = 37;
+        float[] a = Synthetic.unitRows(Synthetic.gaussian(3 * m, d, 3), d);
+        float[] b = Synthetic.unitRows(Synthetic.gaussian(n, d, 4), d);
+        for (TileKernel k : kernels()) {
+            TileKernel.RowBlock first = k.rowBlock(a, 0, m, d);
+            TileKernel.RowBlock second = k.rowBlock(a, m, m, d);
+            float[] want = new float[m * n], got = new float[m * n];
+            new ScalarTileKernel().dots(a, 0, m, b, 0, n, d, want);
+            first.dots(b, 0, n, got);
+            for (int q = 0; q < m * n; q++) {
+                assertEquals(want[q], got[q], 1e-5, k.name() + " older row block at " + q);
+            }
+            float[] want2 = new float[m * n], got2 = new float[m * n];
+            new ScalarTileKernel().dots(a, m, m, b, 0, n, d, want2);
+            Thread t = new Thread(() -> second.dots(b, 0, n, got2));
+            t.start();
+            t.join();
+            for (int q = 0; q < m * n; q++) {
+                assertEquals(want2[q], got2[q], 1e-5, k.name() + " row block used from another thread at " + q);
+            }
+        }
+    }
+
     /** A row block prepared once (packed by the vector kernel) gives the same tiles against several column blocks. */
     @ParameterizedTest(name = "d={0} m={1} n={2}")
     @MethodSource("shapes")
