@@ -25,7 +25,8 @@ final class VectorSummaryPass extends FusedSummaryPass {
     private static final int L = F.length();
     private static final int HALF = D.length();
 
-    private final int[] bins = new int[L];
+    /** The current row's bins, counted after its vector loop: reloading lanes just stored as a vector stalls. */
+    private int[] bins = new int[0];
     private final double[] doubles = new double[HALF];
     private final ScalarSummaryPass scalar = new ScalarSummaryPass();
     /** Per chunk of the current row: lanes that reach the row's k-th best, and lanes that reach their column's. */
@@ -55,6 +56,9 @@ final class VectorSummaryPass extends FusedSummaryPass {
         final double lo = h.lo(), scale = h.scale();
         final float[] kth = top == null ? null : top.thresholds();
         final int[] ids = top == null ? null : top.ids();
+        if (bins.length < cols + L) {
+            bins = new int[cols + L];
+        }
         final int[] bin = bins;
         int chunks = cols / L + 1;
         if (rowHits.length < chunks) {
@@ -97,15 +101,16 @@ final class VectorSummaryPass extends FusedSummaryPass {
                 // Bins as Histogram.bin: (x - lo) * scale in double, truncated, clamped to [0, last].
                 DoubleVector b0 = (DoubleVector) h0.max(below).min(above).convertShape(VectorOperators.F2D, D, 0);
                 DoubleVector b1 = (DoubleVector) h1.max(below).min(above).convertShape(VectorOperators.F2D, D, 0);
-                ((IntVector) b0.sub(lo).mul(scale).convertShape(VectorOperators.D2I, I, 0)).max(0).min(last).intoArray(bin, 0);
-                ((IntVector) b1.sub(lo).mul(scale).convertShape(VectorOperators.D2I, I, 0)).max(0).min(last).intoArray(bin, HALF);
-                for (int l = 0; l < L; l++) {
-                    c[bin[l]]++;
-                }
+                int o = q * L;
+                ((IntVector) b0.sub(lo).mul(scale).convertShape(VectorOperators.D2I, I, 0)).max(0).min(last).intoArray(bin, o);
+                ((IntVector) b1.sub(lo).mul(scale).convertShape(VectorOperators.D2I, I, 0)).max(0).min(last).intoArray(bin, o + HALF);
                 if (kth != null) {
                     rh[q] = x.compare(VectorOperators.GE, rowKth).toLong();
                     ch[q] = x.compare(VectorOperators.GE, FloatVector.fromArray(F, kth, t.colStart + j)).toLong();
                 }
+            }
+            for (int p = 0, e = q * L; p < e; p++) {
+                c[bin[p]]++;
             }
             if (kth != null) {
                 for (int p = 0; p < q; p++) {
