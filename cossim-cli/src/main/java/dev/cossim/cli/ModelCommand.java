@@ -29,7 +29,7 @@ abstract class ModelCommand {
     Path vocab;
 
     @Option(names = "--kernel", paramLabel = "KIND", defaultValue = "auto",
-            description = "Tile kernel: auto, vector, scalar (or blas with the cossim-blas module). Default: ${DEFAULT-VALUE}.")
+            description = "Tile kernel: auto, blas (native OpenBLAS), vector (Java Vector API), scalar. Default: ${DEFAULT-VALUE}.")
     String kernelName;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")

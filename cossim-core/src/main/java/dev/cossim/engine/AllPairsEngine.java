@@ -75,13 +75,14 @@ public final class AllPairsEngine {
                     while ((bi = nextRowBlock.getAndIncrement()) < blocks) {
                         int r0 = bi * block;
                         int rows = Math.min(block, n - r0);
+                        TileKernel.RowBlock rowBlock = kernel.rowBlock(data, r0, rows, d);
                         for (int bj = bi; bj < blocks; bj++) {
                             if (Thread.currentThread().isInterrupted()) {
                                 throw new CancellationException("interrupted");
                             }
                             int c0 = bj * block;
                             int cols = Math.min(block, n - c0);
-                            kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
+                            rowBlock.dots(data, c0, cols, tile.values);
                             tile.rowStart = r0;
                             tile.rows = rows;
                             tile.colStart = c0;

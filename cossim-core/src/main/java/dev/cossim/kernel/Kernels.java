@@ -47,7 +47,7 @@ public final class Kernels {
                 for (Provider p : ServiceLoader.load(Provider.class)) {
                     TileKernel k = p.create(reason -> why.append(p.name()).append(" unavailable: ").append(reason).append("; "));
                     if (k != null) {
-                        log.accept("kernel: " + k.name() + " (auto: native library loaded)");
+                        log.accept("kernel: " + k.name() + " (auto: native library loaded; " + k.describe() + ")");
                         return k;
                     }
                 }
@@ -66,7 +66,7 @@ public final class Kernels {
                         if (k == null) {
                             throw new CossimException("--kernel " + n + ": " + why);
                         }
-                        log.accept("kernel: " + k.name() + " (requested)");
+                        log.accept("kernel: " + k.name() + " (requested; " + k.describe() + ")");
                         return k;
                     }
                 }

@@ -9,9 +9,30 @@ public interface TileKernel {
     /** Short name shown to users: scalar, vector, blas. */
     String name();
 
+    /** One line for the start-up log: what this kernel runs on (library, vector width, ...). */
+    default String describe() {
+        return name();
+    }
+
     /**
      * {@code out[i * n + j] = dot(a row aRow + i, b row bRow + j)} for {@code 0 <= i < m}, {@code 0 <= j < n}, where
      * row r of a matrix occupies {@code [r * d, (r + 1) * d)}.
      */
     void dots(float[] a, int aRow, int m, float[] b, int bRow, int n, int d, float[] out);
+
+    /**
+     * The rows {@code [aRow, aRow + m)} of {@code a}, to be multiplied with many column blocks: kernels that pack
+     * their operands pack these rows once here instead of once per tile. The caller must not change those rows while
+     * it uses the returned block; a block is used by one thread at a time.
+     */
+    default RowBlock rowBlock(float[] a, int aRow, int m, int d) {
+        return (b, bRow, n, out) -> dots(a, aRow, m, b, bRow, n, d, out);
+    }
+
+    /** One row block of A, prepared by {@link #rowBlock}. */
+    @FunctionalInterface
+    interface RowBlock {
+        /** {@code out[i * n + j] = dot(row i of the block, b row bRow + j)}, as {@link TileKernel#dots}. */
+        void dots(float[] b, int bRow, int n, float[] out);
+    }
 }

@@ -49,6 +49,15 @@ public final class Histogram implements TileReducer<Histogram>, java.io.Serializ
         }
     }
 
+    /** The live counts, for the fused tile pass in this package. */
+    long[] liveCounts() {
+        return counts;
+    }
+
+    double scale() {
+        return scale;
+    }
+
     @Override
     public void merge(Histogram o) {
         if (o.counts.length != counts.length || o.lo != lo || o.hi != hi) {

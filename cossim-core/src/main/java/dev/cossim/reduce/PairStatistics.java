@@ -5,7 +5,7 @@ import dev.cossim.engine.TileReducer;
 
 /**
  * Count, mean, population standard deviation, and the minimum and maximum pair of all unordered pairs. Each tile is
- * summarised in two passes (mean, then squared deviations) and tiles are combined with Chan et al.'s parallel
+ * summarised in one pass (count, sum and sum of squares in double) and tiles are combined with Chan et al.'s parallel
  * formula, so the variance stays accurate over 10^9 pairs. Extreme pairs are reported by original row id; ties go to
  * the lower (i, j).
  */
@@ -33,29 +33,43 @@ public final class PairStatistics implements TileReducer<PairStatistics>, java.i
             return;
         }
         final float[] v = t.values;
-        double sum = 0;
+        double sum = 0, sumSq = 0;
         float tMin = Float.POSITIVE_INFINITY, tMax = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < t.rows; i++) {
             int base = i * t.cols;
             for (int j = t.firstCol(i); j < t.cols; j++) {
                 float x = v[base + j];
                 sum += x;
+                sumSq += (double) x * x;
                 tMin = Math.min(tMin, x);
                 tMax = Math.max(tMax, x);
             }
         }
+        addTile(t, n, sum, sumSq, tMin, tMax);
+    }
+
+    /**
+     * Folds in one tile summarised as the count, sum and sum of squares of its pairs (in double: similarities are
+     * bounded, so the tile's M2 = sumSq - sum^2/n loses nothing that matters), and its extreme values.
+     */
+    void addTile(Tile t, long n, double sum, double sumSq, float tMin, float tMax) {
+        addTile(t, n, sum, sumSq, tMin, tMax, null, null);
+    }
+
+    /**
+     * As above, with each tile row's minimum and maximum when known: then only the rows holding the tile's extreme are
+     * searched for its pair (tiles that tie the running extreme, e.g. with duplicate rows at similarity 1, are common).
+     */
+    void addTile(Tile t, long n, double sum, double sumSq, float tMin, float tMax, float[] rowMin, float[] rowMax) {
         double tMean = sum / n;
-        double tM2 = 0;
-        for (int i = 0; i < t.rows; i++) {
-            int base = i * t.cols;
-            for (int j = t.firstCol(i); j < t.cols; j++) {
-                double dx = v[base + j] - tMean;
-                tM2 += dx * dx;
-            }
-        }
+        double tM2 = Math.max(0, sumSq - sum * tMean);
         combine(n, tMean, tM2);
         if (tMin <= min || tMax >= max) {
+            final float[] v = t.values;
             for (int i = 0; i < t.rows; i++) {
+                if (rowMin != null && rowMin[i] != tMin && rowMax[i] != tMax) {
+                    continue;
+                }
                 int base = i * t.cols;
                 for (int j = t.firstCol(i); j < t.cols; j++) {
                     float x = v[base + j];

@@ -17,6 +17,8 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.
     private final int[] nbrs;
     /** +1 keeps the largest values; -1 the smallest (distances): values are stored negated so one heap serves both. */
     private final float sign;
+    /** kth[r] == sims[r * k], the heap root (current k-th best) of row r, kept contiguous for vector compares. */
+    private final float[] kth;
 
     /** @param ids original id of each packed row; neighbours are stored and reported by original id */
     public TopKNeighbors(int[] ids, int k) {
@@ -35,6 +37,22 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.
         this.nbrs = new int[ids.length * k];
         java.util.Arrays.fill(sims, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(nbrs, Integer.MAX_VALUE);
+        this.kth = new float[ids.length];
+        java.util.Arrays.fill(kth, Float.NEGATIVE_INFINITY);
+    }
+
+    /** Whether this keeps the largest values (similarities); the fused summary pass relies on it. */
+    boolean keepsLargest() {
+        return sign > 0;
+    }
+
+    /** Every row's current k-th best similarity: a candidate below it cannot enter that row's list. */
+    float[] thresholds() {
+        return kth;
+    }
+
+    int[] ids() {
+        return ids;
     }
 
     public int k() {
@@ -48,8 +66,7 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.
     @Override
     public void accept(Tile t) {
         final float[] v = t.values;
-        final float[] s = sims;
-        final int kk = k;
+        final float[] s = kth;
         final float sg = sign;
         for (int i = 0; i < t.rows; i++) {
             int ri = t.rowStart + i;
@@ -58,21 +75,22 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.
             for (int j = t.firstCol(i); j < t.cols; j++) {
                 float x = sg * v[base + j];
                 int rj = t.colStart + j;
-                if (x >= s[ri * kk]) {
+                if (x >= s[ri]) {
                     offerSigned(ri, x, ids[rj]);
                 }
-                if (x >= s[rj * kk]) {
+                if (x >= s[rj]) {
                     offerSigned(rj, x, idI);
                 }
             }
         }
     }
 
-    /** Offers neighbour {@code id} with similarity x to packed row r. */
+    /** Offers neighbour {@code id} with similarity (or distance) x to packed row r. */
     public void offer(int r, float x, int id) {
         offerSigned(r, sign * x, id);
     }
 
+    /** Offers a value already multiplied by {@link #sign}: larger is always better here. */
     private void offerSigned(int r, float x, int id) {
         int base = r * k;
         float rootS = sims[base];
@@ -98,6 +116,7 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.
         }
         sims[base + pos] = x;
         nbrs[base + pos] = id;
+        kth[r] = sims[base];
     }
 
     private static boolean worse(float sa, int ia, float sb, int ib) {

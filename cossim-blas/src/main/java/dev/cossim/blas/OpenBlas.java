@@ -1,0 +1,128 @@
+package dev.cossim.blas;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * OpenBLAS as shipped by {@code org.bytedeco:openblas} (the platform jar holds the binaries; JavaCPP's loader
+ * unpacks them to {@code ~/.javacpp/cache}). The library is loaded through JavaCPP, then called through the Java FFM
+ * API on native memory segments. (Critical downcalls straight on heap arrays were tried: two threads calling
+ * together on slices of one shared array ran no faster than one, so callers copy into native buffers.) Loaded once
+ * per JVM, on first use.
+ */
+public final class OpenBlas {
+    static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+
+    private final MethodHandle sgemm;
+    private final MethodHandle setThreads;
+    private final MethodHandle getThreads;
+    private final String core;
+    private final String config;
+
+    private static volatile OpenBlas instance;
+    private static volatile Throwable failure;
+
+    private OpenBlas() {
+        String jni = Loader.load(openblas_nolapack.class);
+        Path lib = Path.of(jni).resolveSibling("libopenblas_nolapack.so.0");
+        if (!Files.exists(lib)) {
+            lib = Path.of(jni).resolveSibling("libopenblas_nolapack.so");
+        }
+        SymbolLookup look = SymbolLookup.libraryLookup(lib, Arena.global());
+        Linker l = Linker.nativeLinker();
+        sgemm = l.downcallHandle(look.find("cblas_sgemm").orElseThrow(),
+                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT,
+                        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
+        setThreads = l.downcallHandle(look.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT));
+        getThreads = l.downcallHandle(look.find("openblas_get_num_threads").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
+        var text = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(512, JAVA_BYTE));
+        try {
+            core = ((MemorySegment) l.downcallHandle(look.find("openblas_get_corename").orElseThrow(), FunctionDescriptor.of(text))
+                    .invokeExact()).getString(0);
+            config = ((MemorySegment) l.downcallHandle(look.find("openblas_get_config").orElseThrow(), FunctionDescriptor.of(text))
+                    .invokeExact()).getString(0);
+        } catch (Throwable t) {
+            throw new IllegalStateException("OpenBLAS did not answer openblas_get_corename", t);
+        }
+    }
+
+    /** The loaded library, or an exception saying why it cannot load on this machine. */
+    public static OpenBlas get() {
+        OpenBlas o = instance;
+        if (o != null) {
+            return o;
+        }
+        synchronized (OpenBlas.class) {
+            if (instance == null && failure == null) {
+                try {
+                    instance = new OpenBlas();
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }
+            if (instance == null) {
+                throw new IllegalStateException(describe(failure), failure);
+            }
+            return instance;
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
+    }
+
+    /** OpenBLAS's name for the CPU kernels it picked (e.g. Cooperlake, Haswell, Zen). */
+    public String core() {
+        return core;
+    }
+
+    public String config() {
+        return config;
+    }
+
+    /** Threads OpenBLAS uses inside one call. Global to the process. */
+    public void threads(int n) {
+        try {
+            setThreads.invokeExact(n);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    public int threads() {
+        try {
+            return (int) getThreads.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Row-major {@code C = alpha * A * op(B) + beta * C} on native memory: A is m x k with leading dimension lda; B is
+     * n x k (transposed) when {@code bTransposed}, else k x n; C is m x n with leading dimension ldc.
+     */
+    public void sgemm(int m, int n, int k, float alpha, MemorySegment a, int lda, MemorySegment b, int ldb,
+                      boolean bTransposed, float beta, MemorySegment c, int ldc) {
+        try {
+            sgemm.invokeExact(ROW_MAJOR, NO_TRANS, bTransposed ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemm failed", t);
+        }
+    }
+}
