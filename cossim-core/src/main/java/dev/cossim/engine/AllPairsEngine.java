@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -59,71 +60,23 @@ public final class AllPairsEngine {
         int blocks = (n + block - 1) / block;
         AtomicInteger nextRowBlock = new AtomicInteger();
         progress.begin("all-pairs", pairs(n));
-        int workers = Math.max(1, Math.min(threads, blocks));
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "cossim-tiles");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<R>> futures = new ArrayList<>();
-        try {
-            for (int w = 0; w < workers; w++) {
-                futures.add(pool.submit(() -> {
-                    R local = reducers.get();
-                    Tile tile = new Tile(block * block);
-                    int bi;
-                    while ((bi = nextRowBlock.getAndIncrement()) < blocks) {
-                        int r0 = bi * block;
-                        int rows = Math.min(block, n - r0);
-                        TileKernel.RowBlock rowBlock = kernel.rowBlock(data, r0, rows, d);
-                        for (int bj = bi; bj < blocks; bj++) {
-                            if (Thread.currentThread().isInterrupted()) {
-                                throw new CancellationException("interrupted");
-                            }
-                            int c0 = bj * block;
-                            int cols = Math.min(block, n - c0);
-                            rowBlock.dots(data, c0, cols, tile.values);
-                            tile.rowStart = r0;
-                            tile.rows = rows;
-                            tile.colStart = c0;
-                            tile.cols = cols;
-                            tile.diagonal = bi == bj;
-                            local.accept(tile);
-                            progress.advance(tile.pairCount());
-                        }
-                    }
-                    return local;
-                }));
-            }
-            R result = null;
-            for (Future<R> f : futures) {
-                R part = f.get();
-                if (result == null) {
-                    result = part;
-                } else {
-                    result.merge(part);
+        return onWorkers(Math.min(threads, blocks), reducers, progress, (local, tile) -> {
+            int bi;
+            while ((bi = nextRowBlock.getAndIncrement()) < blocks) {
+                int r0 = bi * block;
+                int rows = Math.min(block, n - r0);
+                TileKernel.RowBlock rowBlock = kernel.rowBlock(data, r0, rows, d);
+                for (int bj = bi; bj < blocks; bj++) {
+                    checkInterrupted();
+                    int c0 = bj * block;
+                    int cols = Math.min(block, n - c0);
+                    rowBlock.dots(data, c0, cols, tile.values);
+                    tile.set(r0, rows, c0, cols, bi == bj);
+                    local.accept(tile);
+                    progress.advance(tile.pairCount());
                 }
             }
-            if (result == null) {
-                result = reducers.get();
-            }
-            return result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
-        } finally {
-            pool.shutdownNow();
-            progress.end();
-        }
+        });
     }
 
     /**
@@ -141,38 +94,46 @@ public final class AllPairsEngine {
         int rowBlocks = (split + block - 1) / block;
         int colBlocks = (n - split + block - 1) / block;
         long tiles = (long) rowBlocks * colBlocks;
-        java.util.concurrent.atomic.AtomicLong nextTile = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong nextTile = new AtomicLong();
         progress.begin("cross-pairs", (long) split * (n - split));
-        int workers = (int) Math.max(1, Math.min(threads, tiles));
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+        return onWorkers((int) Math.min(threads, tiles), reducers, progress, (local, tile) -> {
+            long t;
+            while ((t = nextTile.getAndIncrement()) < tiles) {
+                checkInterrupted();
+                int r0 = (int) (t / colBlocks) * block;
+                int c0 = split + (int) (t % colBlocks) * block;
+                int rows = Math.min(block, split - r0);
+                int cols = Math.min(block, n - c0);
+                kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
+                tile.set(r0, rows, c0, cols, false);
+                local.accept(tile);
+                progress.advance(tile.pairCount());
+            }
+        });
+    }
+
+    /** One worker's loop: claims work until none is left, feeding its own reducer through its own tile buffer. */
+    private interface WorkerLoop<R> {
+        void run(R local, Tile tile);
+    }
+
+    /**
+     * Runs {@code loop} on {@code workers} threads (at least one), each with its own reducer and tile, and merges the
+     * reducers. Errors on a worker surface here as they were thrown; an interrupt cancels the run.
+     */
+    private <R extends TileReducer<R>> R onWorkers(int workers, Supplier<R> reducers, ProgressListener progress, WorkerLoop<R> loop) {
+        int count = Math.max(1, workers);
+        ExecutorService pool = Executors.newFixedThreadPool(count, r -> {
             Thread t = new Thread(r, "cossim-tiles");
             t.setDaemon(true);
             return t;
         });
         List<Future<R>> futures = new ArrayList<>();
         try {
-            for (int w = 0; w < workers; w++) {
+            for (int w = 0; w < count; w++) {
                 futures.add(pool.submit(() -> {
                     R local = reducers.get();
-                    Tile tile = new Tile(block * block);
-                    long t;
-                    while ((t = nextTile.getAndIncrement()) < tiles) {
-                        if (Thread.currentThread().isInterrupted()) {
-                            throw new CancellationException("interrupted");
-                        }
-                        int r0 = (int) (t / colBlocks) * block;
-                        int c0 = split + (int) (t % colBlocks) * block;
-                        int rows = Math.min(block, split - r0);
-                        int cols = Math.min(block, n - c0);
-                        kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
-                        tile.rowStart = r0;
-                        tile.rows = rows;
-                        tile.colStart = c0;
-                        tile.cols = cols;
-                        tile.diagonal = false;
-                        local.accept(tile);
-                        progress.advance(tile.pairCount());
-                    }
+                    loop.run(local, new Tile(block * block));
                     return local;
                 }));
             }
@@ -201,6 +162,12 @@ public final class AllPairsEngine {
         } finally {
             pool.shutdownNow();
             progress.end();
+        }
+    }
+
+    private static void checkInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("interrupted");
         }
     }
 }

@@ -18,6 +18,15 @@ public final class Tile {
         this.values = new float[capacity];
     }
 
+    /** Says where this tile's values sit in the matrix. */
+    public void set(int rowStart, int rows, int colStart, int cols, boolean diagonal) {
+        this.rowStart = rowStart;
+        this.rows = rows;
+        this.colStart = colStart;
+        this.cols = cols;
+        this.diagonal = diagonal;
+    }
+
     /** First column of row i that forms an unordered pair with it. */
     public int firstCol(int i) {
         return diagonal ? i + 1 : 0;
