@@ -17,6 +17,9 @@ final class TestSpark {
         if (session == null) {
             session = SparkSession.builder()
                     .master("local[2,2]")
+                    // Local mode talks to itself only: keep the driver on loopback, not the host's interface address.
+                    .config("spark.driver.host", "127.0.0.1")
+                    .config("spark.driver.bindAddress", "127.0.0.1")
                     .appName("cossim-spark tests")
                     .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                     .config("spark.ui.enabled", "false")
