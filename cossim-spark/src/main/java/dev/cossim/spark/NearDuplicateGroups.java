@@ -1,63 +1,41 @@
 package dev.cossim.spark;
 
+import dev.cossim.reduce.UnionFind;
+
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Connected components of the near-duplicate graph by union-find (path halving, union by smaller root id), on
- * the driver: memory is one int per id, and edges stream through once. A group is named by its smallest id and
- * lists its members in id order; groups come largest first, then by that id.
- * (Issue 4 brings a mergeable union-find reducer to the core; this step may switch to it.)
+ * Connected components of the near-duplicate graph, on the driver, with the core's {@link UnionFind}: memory is two
+ * ints per id, and edges stream through once. A group lists its members in id order (so it starts with its smallest
+ * id); groups come largest first, then by that id.
  */
 public final class NearDuplicateGroups {
-    private final int[] parent;
+    private final UnionFind sets;
 
     public NearDuplicateGroups(int idLimit) {
-        parent = new int[idLimit];
-        Arrays.fill(parent, -1);
-    }
-
-    private int find(int x) {
-        if (parent[x] < 0) {
-            parent[x] = x;
-        }
-        while (parent[x] != x) {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        return x;
+        sets = new UnionFind(idLimit);
     }
 
     public void union(int a, int b) {
-        int ra = find(a), rb = find(b);
-        if (ra != rb) {
-            parent[Math.max(ra, rb)] = Math.min(ra, rb);
-        }
+        sets.union(a, b);
     }
 
     /** Groups of two or more ids, largest first, each sorted. */
     public List<int[]> groups() {
-        int n = parent.length;
-        int[] size = new int[n];
-        for (int x = 0; x < n; x++) {
-            if (parent[x] >= 0) {
-                size[find(x)]++;
-            }
-        }
+        int n = sets.size();
         int[][] members = new int[n][];
         int[] fill = new int[n];
         List<int[]> out = new ArrayList<>();
         for (int x = 0; x < n; x++) {
-            if (parent[x] >= 0) {
-                int r = find(x);
-                if (size[r] >= 2) {
-                    if (members[r] == null) {
-                        members[r] = new int[size[r]];
-                        out.add(members[r]);
-                    }
-                    members[r][fill[r]++] = x;
+            int size = sets.setSize(x);
+            if (size >= 2) {
+                int r = sets.find(x);
+                if (members[r] == null) {
+                    members[r] = new int[size];
+                    out.add(members[r]);
                 }
+                members[r][fill[r]++] = x;
             }
         }
         // Members were added in increasing id order, so each group is sorted and starts with its smallest id.
