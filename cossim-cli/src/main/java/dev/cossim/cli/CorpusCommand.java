@@ -2,10 +2,10 @@ package dev.cossim.cli;
 
 import dev.cossim.CossimException;
 import dev.cossim.engine.ProgressListener;
-import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.query.Corpus;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -35,18 +35,11 @@ abstract class CorpusCommand {
     @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read from safetensors batches holding several.")
     String tensor;
 
-    @Option(names = "--kernel", paramLabel = "KIND", defaultValue = "auto",
-            description = "Tile kernel: auto, vector, scalar (or blas with the cossim-blas module). Default: ${DEFAULT-VALUE}.")
-    String kernelName;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    EngineOptions engine = new EngineOptions();
 
     @Option(names = "--block", paramLabel = "ROWS", hidden = true, description = "Rows read and scored per block.")
     int block = dev.cossim.query.QueryEngine.DEFAULT_BLOCK;
-
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debugFlag;
 
     PrintWriter out() {
         return spec.commandLine().getOut();
@@ -57,10 +50,7 @@ abstract class CorpusCommand {
     }
 
     int threads() {
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) {
-            throw new CossimException("--threads " + t + ": must be at least 1");
-        }
+        int t = engine.threads();
         if (block < 1) {
             throw new CossimException("--block " + block + ": must be at least 1");
         }
@@ -68,7 +58,7 @@ abstract class CorpusCommand {
     }
 
     TileKernel kernel() {
-        return Kernels.choose(kernelName, line -> err().println(line));
+        return engine.kernel(err());
     }
 
     ProgressListener progress() {

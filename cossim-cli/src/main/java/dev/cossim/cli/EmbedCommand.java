@@ -61,9 +61,6 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "onnxruntime threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debugFlag;
-
     @Override
     public Integer call() {
         DType dt = switch (dtype.toLowerCase(Locale.ROOT)) {

@@ -20,6 +20,10 @@ import java.util.concurrent.CancellationException;
 public final class Main {
     static boolean debug;
 
+    /** Read before parsing (see run); declared here so every command accepts it, inherited like --help. */
+    @picocli.CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean debugOption;
+
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }

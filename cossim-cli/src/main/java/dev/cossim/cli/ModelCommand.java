@@ -2,13 +2,13 @@ package dev.cossim.cli;
 
 import dev.cossim.CossimException;
 import dev.cossim.engine.ProgressListener;
-import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.source.DefaultModel;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.source.ModelLoader;
 import dev.cossim.text.HfTokenizer;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,15 +28,8 @@ abstract class ModelCommand {
     @Option(names = "--vocab", paramLabel = "FILE", description = "tokenizer.json or vocab.txt (default: the one beside the model).")
     Path vocab;
 
-    @Option(names = "--kernel", paramLabel = "KIND", defaultValue = "auto",
-            description = "Tile kernel: auto, blas (native OpenBLAS), vector (Java Vector API), scalar. Default: ${DEFAULT-VALUE}.")
-    String kernelName;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debugFlag;
+    @Mixin
+    EngineOptions engine = new EngineOptions();
 
     PrintWriter out() {
         return spec.commandLine().getOut();
@@ -47,11 +40,7 @@ abstract class ModelCommand {
     }
 
     int threads() {
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1) {
-            throw new CossimException("--threads " + t + ": must be at least 1");
-        }
-        return t;
+        return engine.threads();
     }
 
     EmbeddingModel openModel(String modelSpec) {
@@ -59,7 +48,7 @@ abstract class ModelCommand {
     }
 
     TileKernel kernel() {
-        return Kernels.choose(kernelName, line -> err().println(line));
+        return engine.kernel(err());
     }
 
     ProgressListener progress() {

@@ -37,9 +37,6 @@ final class SubstringsCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write the JSON lines to FILE (default: standard output).")
     Path outFile;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debugFlag;
-
     @Override
     public Integer call() throws JsonProcessingException {
         if (length < 1) {
