@@ -314,13 +314,15 @@ final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "means", mixinStandardHelpOptions = true, description = "Histograms of the rows' arithmetic vs L1 means.")
-    static final class Means extends Base {
+    /** A figure of per-row statistics of one model (means, norms): one pass over the rows, then a chart. */
+    abstract static class RowStatsFigure extends Base {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
 
         @Option(names = "--bins", defaultValue = "80", description = "Bins (default: ${DEFAULT-VALUE}).")
         int bins;
+
+        abstract Figure chart(RowStats stats, int bins);
 
         @Override
         Figure draw() {
@@ -328,27 +330,24 @@ final class PlotCommand implements Callable<Integer> {
                 throw new CossimException("--bins " + bins + ": must be at least 1");
             }
             try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
-                return Charts.means(RowStats.of(m.matrix()), bins, w(760), h(450));
+                return chart(RowStats.of(m.matrix()), bins);
             }
         }
     }
 
-    @Command(name = "norms", mixinStandardHelpOptions = true, description = "Distribution of the rows' L2 norms.")
-    static final class Norms extends Base {
-        @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
-        List<String> args = new ArrayList<>();
-
-        @Option(names = "--bins", defaultValue = "80", description = "Bins (default: ${DEFAULT-VALUE}).")
-        int bins;
-
+    @Command(name = "means", mixinStandardHelpOptions = true, description = "Histograms of the rows' arithmetic vs L1 means.")
+    static final class Means extends RowStatsFigure {
         @Override
-        Figure draw() {
-            if (bins < 1) {
-                throw new CossimException("--bins " + bins + ": must be at least 1");
-            }
-            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
-                return Charts.norms(RowStats.of(m.matrix()), bins, w(760), h(450));
-            }
+        Figure chart(RowStats stats, int bins) {
+            return Charts.means(stats, bins, w(760), h(450));
+        }
+    }
+
+    @Command(name = "norms", mixinStandardHelpOptions = true, description = "Distribution of the rows' L2 norms.")
+    static final class Norms extends RowStatsFigure {
+        @Override
+        Figure chart(RowStats stats, int bins) {
+            return Charts.norms(stats, bins, w(760), h(450));
         }
     }
 }
