@@ -42,10 +42,11 @@ for c in /usr/bin/python3 "$(command -v python3 2>/dev/null || true)"; do
 done
 have_faiss=0
 if [[ -n "$py" ]] && "$py" -c 'import faiss' 2>/dev/null; then have_faiss=1; fi
-[[ -n "$py" ]] || echo "python3 with numpy not found: skipping the numpy and FAISS peers (apt-get install -y python3-numpy python3-faiss)" >&2
+[[ -n "$py" ]] || echo "python3 with numpy not found: skipping the numpy and FAISS peers (apt-get install -y python3-numpy python3-faiss libopenblas0-pthread)" >&2
 [[ -n "$py" && $have_faiss -eq 0 ]] && echo "faiss not found: skipping the FAISS peer (apt-get install -y python3-faiss)" >&2
 have_time=0
 [[ -x /usr/bin/time ]] && have_time=1
+source "$root/bench/peer-env.sh"   # peer_env: the BLAS settings the Python peers run with
 
 # measure SHAPE TOOL REP CMD...: wall seconds and peak RSS (KiB) of the whole process, its log kept.
 measure() {
@@ -82,7 +83,7 @@ measure_sgemm() {
   echo "  $line" >&2
   printf 'openblas\t%s\n' "$(sed -n 's/.*median \([0-9.]*\) GFLOP.*/\1/p' <<< "$line")" >> "$sgemm_log"
   if [[ -n "$py" ]]; then
-    line="$("$py" "$root/bench/peers/sgemm.py" 8192 768 3)"
+    line="$("${peer_env[@]}" "$py" "$root/bench/peers/sgemm.py" 8192 768 3)"
     echo "  $line" >&2
     printf 'numpy\t%s\n' "$(sed -n 's/.*median \([0-9.]*\) GFLOP.*/\1/p' <<< "$line")" >> "$sgemm_log"
   fi
@@ -103,8 +104,8 @@ for shape in "${shape_list[@]}"; do
     for tool in "${tools[@]}"; do
       case "$tool" in
         cossim) JAVA_OPTS="-Xmx$xmx -Xms64m" measure "$shape" cossim "$rep" "$root/cossim" all-pairs "$f" --top-k 10 ;;
-        numpy) [[ -n "$py" ]] && measure "$shape" numpy "$rep" "$py" "$root/bench/peers/numpy_allpairs.py" "$f" ;;
-        faiss) [[ $have_faiss -eq 1 ]] && measure "$shape" faiss "$rep" "$py" "$root/bench/peers/faiss_top10.py" "$f" ;;
+        numpy) [[ -n "$py" ]] && measure "$shape" numpy "$rep" "${peer_env[@]}" "$py" "$root/bench/peers/numpy_allpairs.py" "$f" ;;
+        faiss) [[ $have_faiss -eq 1 ]] && measure "$shape" faiss "$rep" "${peer_env[@]}" "$py" "$root/bench/peers/faiss_top10.py" "$f" ;;
       esac
     done
   done
@@ -126,7 +127,7 @@ table="$out/all-pairs.md"
   echo "(JVM or Python start-up, loading and normalising the file included); compute = the tool's own timer around the"
   echo "all-pairs work after loading (cossim's \"time:\" line). effective GFLOP/s = 2·N²·d / time, though cossim computes"
   echo "each unordered pair once (half those flops); \"compute x sgemm\" = effective (compute) / the sgemm reference."
-  echo "cossim: $kernel_line; JAVA_OPTS=-Xmx(input + 256 MiB)."
+  echo "cossim: $kernel_line; JAVA_OPTS=-Xmx(input + 256 MiB). numpy and FAISS ran with: ${peer_env[*]:1:9}${peer_env[1]:-(their defaults)} (bench/peer-env.sh)."
   echo
   echo "| shape | tool | runs | wall s | compute s | effective GFLOP/s (wall) | (compute) | compute x sgemm | peak RSS MiB | input MiB | wall vs cossim | compute vs cossim |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"

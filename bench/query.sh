@@ -13,7 +13,7 @@
 #   FAISS:  index.search alone, with the index already in RAM as float32 (loading and adding it is timed apart),
 #           as installed (OpenMP threads spin while waiting) and with OMP_WAIT_POLICY=PASSIVE, its better setting
 #           on a machine shared with other work; the ratios take the faster of the two.
-# FAISS runs when /usr/bin/python3 has faiss and numpy (Debian: apt-get install -y python3-numpy python3-faiss);
+# FAISS runs when /usr/bin/python3 has faiss and numpy (Debian: apt-get install -y python3-numpy python3-faiss libopenblas0-pthread);
 # otherwise only cossim runs. The results of both are compared row for row.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +21,7 @@ root="$(dirname "$here")"
 work="${1:-/tmp/cossim-bench-query}"
 ROWS="${ROWS:-1000000}" DIM="${DIM:-384}" FILES="${FILES:-10}" QUERIES="${QUERIES:-100}" K="${K:-10}" REPS="${REPS:-3}"
 THREADS="${THREADS:-$(nproc)}"
+source "$here/peer-env.sh"   # peer_env: the BLAS settings FAISS runs with
 PY=/usr/bin/python3
 COSSIM="${COSSIM:-$root/cossim}"   # another tree's launcher, to measure it on the same data
 mkdir -p "$work"
@@ -56,7 +57,7 @@ for rep in $(seq 1 "$REPS"); do
   if (( have_faiss )); then
     for cfg in default passive; do
       if [[ $cfg == passive ]]; then export OMP_WAIT_POLICY=PASSIVE; else unset OMP_WAIT_POLICY; fi
-      line=$("$PY" "$here/faiss_flat.py" "$corpus" "$qfile" "$K" --threads "$THREADS" --out "$work/faiss.tsv")
+      line=$("${peer_env[@]}" "$PY" "$here/faiss_flat.py" "$corpus" "$qfile" "$K" --threads "$THREADS" --out "$work/faiss.tsv")
       unset OMP_WAIT_POLICY
       fs=$(sed -n 's/.*search_s=\([0-9.]*\).*/\1/p' <<<"$line")
       fl=$(sed -n 's/.*load_add_s=\([0-9.]*\).*/\1/p' <<<"$line")
