@@ -224,9 +224,17 @@ public final class QueryEngine {
                 long row0 = b * block;
                 int count = (int) Math.min(block, data.rows() - row0);
                 data.read(row0, count, position, buf);
-                pass.squares(buf, count, d, squares);
-                prepareScales(squares, count, scale);
+                boolean dot = metric == Metric.DOT;
+                if (dot) {
+                    Arrays.fill(scale, 0, count, 1f); // dot products need no norms; non-finite rows are found below
+                } else {
+                    pass.squares(buf, count, d, squares);
+                    prepareScales(squares, count, scale);
+                }
                 kernel.dots(qm, 0, nq, buf, 0, count, d, out);
+                if (dot) {
+                    markNonFiniteRows(buf, out, count, scale);
+                }
                 long first = batch.firstRow() + row0;
                 boolean euclid = metric == Metric.EUCLIDEAN;
                 for (int q = 0; q < nq; q++) {
@@ -235,6 +243,25 @@ public final class QueryEngine {
                 progress.advance(count);
             }
             return cand;
+        }
+
+        /**
+         * For dot products, which skip the norms pass: a row holding NaN or an infinity makes every score of it
+         * non-finite (NaN and infinities survive multiplication by any query value and addition), so only rows whose
+         * first query's score is non-finite are checked, exactly in double; a finite row whose score overflowed float
+         * stays (its winners are rescored in double). A skipped row gets a NaN scale, as in {@link #prepareScales}.
+         */
+        private void markNonFiniteRows(float[] rows, float[] out, int count, float[] scale) {
+            long nf = 0;
+            for (int j = 0; j < count; j++) {
+                if (!Float.isFinite(out[j]) && !Double.isFinite(BlockPass.exactSquares(rows, j * d, d))) {
+                    scale[j] = Float.NaN;
+                    nf++;
+                }
+            }
+            if (nf > 0) {
+                nonFinite.addAndGet(nf);
+            }
         }
 
         /**

@@ -118,6 +118,42 @@ class QueryEngineTest {
         }
     }
 
+    /**
+     * Dot products skip the norms pass and find non-finite rows from their scores: rows with +inf, -inf or NaN are
+     * skipped and counted, while a finite row whose float32 score overflows (values of 3e38) is kept and ranked by
+     * its double score.
+     */
+    @Test
+    void dotSkipsNonFiniteRowsButKeepsFiniteRowsWhoseScoreOverflows() throws Exception {
+        int n = 30;
+        float[] m = Synthetic.gaussian(n, D, 17);
+        m[5 * D + 2] = Float.POSITIVE_INFINITY;
+        m[9 * D] = Float.NEGATIVE_INFINITY;
+        m[12 * D + D - 1] = Float.NaN;
+        Arrays.fill(m, 20 * D, 21 * D, 3e38f);
+        java.nio.file.Files.createDirectories(dir.resolve("h"));
+        BatchFiles.npy(dir.resolve("h"), "huge.npy", DType.F32, m, n, D);
+        double[][] rows = rows(m, D);
+        double[] up = new double[D], down = new double[D];
+        Arrays.fill(up, 1);
+        Arrays.fill(down, -1);
+        double[][] queries = {up, down, rows(Synthetic.gaussian(1, D, 3), D)[0]};
+        for (TileKernel kernel : List.of(new ScalarTileKernel(), new VectorTileKernel())) {
+            for (int block : new int[]{1, 4, 64}) {
+                try (Corpus c = Corpus.open(List.of(dir.resolve("h")), null, null)) {
+                    QueryEngine.Result r = new QueryEngine(kernel, 2, block)
+                            .search(c, 0, queries, null, Metric.DOT, n - 3, ProgressListener.NONE, null);
+                    assertEquals(3, r.nonFiniteRows(), kernel.name() + " block " + block);
+                    assertEquals(20, r.hits().get(0)[0].row(), "the overflowing row is the best match of all-ones");
+                    assertEquals(20, r.hits().get(1)[n - 4].row(), "and the worst of all-minus-ones");
+                    for (int q = 0; q < queries.length; q++) {
+                        assertSameHits(brute(rows, queries[q], Metric.DOT, n - 3), r.hits().get(q), kernel.name() + " block " + block + " query " + q);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void tiesGoToTheLowerGlobalRow() throws Exception {
         float[] m = writeCorpus(dir.resolve("c"));
