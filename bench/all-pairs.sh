@@ -127,7 +127,7 @@ table="$out/all-pairs.md"
   echo "(JVM or Python start-up, loading and normalising the file included); compute = the tool's own timer around the"
   echo "all-pairs work after loading (cossim's \"time:\" line). effective GFLOP/s = 2·N²·d / time, though cossim computes"
   echo "each unordered pair once (half those flops); \"compute x sgemm\" = effective (compute) / the sgemm reference."
-  echo "cossim: $kernel_line; JAVA_OPTS=-Xmx(input + 256 MiB). numpy and FAISS ran with: ${peer_env[*]:1:9}${peer_env[1]:-(their defaults)} (bench/peer-env.sh)."
+  echo "cossim: $kernel_line; JAVA_OPTS=-Xmx(input + 256 MiB). numpy and FAISS ran with: ${peer_env[1]:-their default BLAS settings} (bench/peer-env.sh)."
   echo
   echo "| shape | tool | runs | wall s | compute s | effective GFLOP/s (wall) | (compute) | compute x sgemm | peak RSS MiB | input MiB | wall vs cossim | compute vs cossim |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
