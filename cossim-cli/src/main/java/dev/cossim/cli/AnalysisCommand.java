@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.CossimException;
 import dev.cossim.engine.AllPairsEngine;
 import dev.cossim.engine.PairSet;
+import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
@@ -39,7 +40,7 @@ abstract class AnalysisCommand extends ModelCommand {
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Write the result files into DIR.")
     Path outDir;
 
-    @Option(names = "--block", defaultValue = "256", hidden = true, description = "Rows per tile block.")
+    @Option(names = "--block", defaultValue = "0", hidden = true, description = "Rows per tile block (0: the kernel's preferred size).")
     int block;
 
     Metric metric() {
@@ -98,7 +99,8 @@ abstract class AnalysisCommand extends ModelCommand {
     /** The engine for a metric, made once per command (choosing the kernel prints one line). */
     AllPairsEngine engine(Metric metric) {
         if (engine == null) {
-            engine = new AllPairsEngine(metric.kernel(kernel()), threads(), block);
+            TileKernel k = metric.kernel(kernel());
+            engine = new AllPairsEngine(k, threads(), block > 0 ? block : k.preferredBlock());
         }
         return engine;
     }

@@ -203,7 +203,7 @@ final class PlotCommand implements Callable<Integer> {
                             + sel.length + " selected, " + rows.excludedCount() + " zero or non-finite)");
                 }
                 int blocks = Math.min(size, rows.size());
-                AllPairsEngine engine = new AllPairsEngine(met.kernel(kernel()), threads(), AllPairsEngine.DEFAULT_BLOCK);
+                AllPairsEngine engine = new AllPairsEngine(met.kernel(kernel()), threads());
                 PooledHeatmap ph = engine.run(rows, () -> new PooledHeatmap(rows.size(), blocks), progress());
                 String what = (selection.isAll() ? "all rows" : String.format(Locale.ROOT, "%s, %,d rows", selection.describe(), rows.size()))
                         + (blocks < rows.size() ? ", " + pool + " of " + blocks + "x" + blocks + " blocks" : "");
@@ -260,7 +260,7 @@ final class PlotCommand implements Callable<Integer> {
                         }
                         // Fine bins over bounds every pair respects ([-1, 1]; for dot and euclidean from the largest norm).
                         double[] range = metric.bounds(rows);
-                        AllPairsEngine engine = new AllPairsEngine(metric.kernel(dots), threads(), AllPairsEngine.DEFAULT_BLOCK);
+                        AllPairsEngine engine = new AllPairsEngine(metric.kernel(dots), threads());
                         Histogram h = engine.run(rows, () -> new Histogram(range[0], range[1], 20_000), progress());
                         String label = (specs.size() > 1 ? m.description() + " " : "") + metric.label();
                         series.add(HistogramSeries.of(label, h));

@@ -81,7 +81,7 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
             int[] ids = pair == null ? null : pairIds(m);
             ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048, ids,
                     threshold, maxPairs);
-            AllPairsEngine engine = new AllPairsEngine(kernel(), threads(), AllPairsEngine.DEFAULT_BLOCK);
+            AllPairsEngine engine = new AllPairsEngine(kernel(), threads());
             ReportBuilder b = new ReportBuilder(engine, progress(),
                     line -> err().printf(Locale.ROOT, "report: %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, line));
             ReportData data = b.build(m, o);

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * reducers are merged at the end. Memory: the packed rows plus {@code threads x block^2} floats, never N^2.
  */
 public final class AllPairsEngine {
-    /** Rows per block: a 256 x 256 tile (256 KB) stays in L2 while reducers read it. */
+    /** Rows per block when neither the caller nor the kernel says otherwise ({@link TileKernel#preferredBlock}). */
     public static final int DEFAULT_BLOCK = 256;
 
     private final TileKernel kernel;
@@ -37,7 +37,12 @@ public final class AllPairsEngine {
     }
 
     public AllPairsEngine(TileKernel kernel) {
-        this(kernel, Runtime.getRuntime().availableProcessors(), DEFAULT_BLOCK);
+        this(kernel, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Blocks of the kernel's preferred size. */
+    public AllPairsEngine(TileKernel kernel, int threads) {
+        this(kernel, threads, kernel.preferredBlock());
     }
 
     public TileKernel kernel() {

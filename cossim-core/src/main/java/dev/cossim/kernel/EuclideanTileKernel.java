@@ -19,6 +19,11 @@ public final class EuclideanTileKernel implements TileKernel {
     }
 
     @Override
+    public int preferredBlock() {
+        return dots.preferredBlock();
+    }
+
+    @Override
     public void dots(float[] a, int aRow, int m, float[] b, int bRow, int n, int d, float[] out) {
         dots.dots(a, aRow, m, b, bRow, n, d, out);
         double[] na = squaredNorms(a, aRow, m, d);

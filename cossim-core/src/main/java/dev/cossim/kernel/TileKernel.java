@@ -9,6 +9,14 @@ public interface TileKernel {
     /** Short name shown to users: scalar, vector, blas. */
     String name();
 
+    /**
+     * Rows per block (the tile edge) that this kernel runs fastest with in the all-pairs engine; 256 keeps a tile of
+     * similarities (256 KB) in L2 while the reducers read it.
+     */
+    default int preferredBlock() {
+        return 256;
+    }
+
     /** One line for the start-up log: what this kernel runs on (library, vector width, ...). */
     default String describe() {
         return name();

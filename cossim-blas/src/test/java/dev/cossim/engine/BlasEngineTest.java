@@ -1,0 +1,23 @@
+package dev.cossim.engine;
+
+import dev.cossim.blas.BlasTileKernel;
+import dev.cossim.testing.Synthetic;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The all-pairs engine on the OpenBLAS kernel at the block size it asks for (768 rows, larger than the engine's
+ * default), against the double-precision brute force of {@link AllPairsEngineTest}: 1700 rows make two full blocks,
+ * a partial one of 164 rows, diagonal and off-diagonal tiles.
+ */
+class BlasEngineTest {
+    @Test
+    void preferredBlockMatchesBruteForce() {
+        BlasTileKernel kernel = new BlasTileKernel();
+        AllPairsEngine engine = new AllPairsEngine(kernel, 2);
+        int n = 1700, d = 37;
+        assertEquals(768, kernel.preferredBlock());
+        AllPairsEngineTest.check(Synthetic.gaussian(n, d, 21), n, d, kernel, engine.threads(), kernel.preferredBlock(), 2000, 10);
+    }
+}
