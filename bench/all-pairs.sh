@@ -11,6 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/bin/find-java.sh"
+cmdline="bench/all-pairs.sh${*:+ $*}"
 reps=3
 gpt2_reps=1
 shapes="bert,gpt2"
@@ -123,7 +124,7 @@ table="$out/all-pairs.md"
 {
   echo "## all-pairs: cossim vs numpy vs FAISS ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1))"
   echo
-  echo "Command: \`bench/all-pairs.sh --reps $reps --gpt2-reps $gpt2_reps\`. Medians over repetitions. wall = whole process"
+  echo "Command: \`$cmdline\`. Medians over repetitions. wall = whole process"
   echo "(JVM or Python start-up, loading and normalising the file included); compute = the tool's own timer around the"
   echo "all-pairs work after loading (cossim's \"time:\" line). effective GFLOP/s = 2·N²·d / time, though cossim computes"
   echo "each unordered pair once (half those flops); \"compute x sgemm\" = effective (compute) / the sgemm reference."
