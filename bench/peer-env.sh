@@ -13,4 +13,4 @@ if [[ -z "${OPENBLAS_CORETYPE:-}" ]] && grep -qw avx512f /proc/cpuinfo 2>/dev/nu
 else
   peer_env=(env)
 fi
-echo "peers run with: ${peer_env[*]:1:9}" >&2
+echo "peers run with: ${peer_env[1]:-their default BLAS settings}" >&2

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  */
 public final class AllPairsEngine {
     /** Rows per block when neither the caller nor the kernel says otherwise ({@link TileKernel#preferredBlock}). */
-    public static final int DEFAULT_BLOCK = 256;
+    public static final int DEFAULT_BLOCK = TileKernel.DEFAULT_BLOCK;
 
     private final TileKernel kernel;
     private final int threads;

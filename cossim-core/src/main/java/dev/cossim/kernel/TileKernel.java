@@ -9,12 +9,12 @@ public interface TileKernel {
     /** Short name shown to users: scalar, vector, blas. */
     String name();
 
-    /**
-     * Rows per block (the tile edge) that this kernel runs fastest with in the all-pairs engine; 256 keeps a tile of
-     * similarities (256 KB) in L2 while the reducers read it.
-     */
+    /** Rows per block by default: a 256 x 256 tile of similarities (256 KB) stays in L2 while the reducers read it. */
+    int DEFAULT_BLOCK = 256;
+
+    /** Rows per block (the tile edge) that this kernel runs fastest with in the all-pairs engine. */
     default int preferredBlock() {
-        return 256;
+        return DEFAULT_BLOCK;
     }
 
     /** One line for the start-up log: what this kernel runs on (library, vector width, ...). */

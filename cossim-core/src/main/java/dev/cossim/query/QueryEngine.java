@@ -216,6 +216,7 @@ public final class QueryEngine {
             float[] scale = new float[block];
             double[] squares = new double[block];
             BatchFile data = batch.data();
+            boolean dot = metric == Metric.DOT;
             long b;
             while ((b = next.getAndIncrement()) < blocks) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -224,7 +225,6 @@ public final class QueryEngine {
                 long row0 = b * block;
                 int count = (int) Math.min(block, data.rows() - row0);
                 data.read(row0, count, position, buf);
-                boolean dot = metric == Metric.DOT;
                 if (dot) {
                     Arrays.fill(scale, 0, count, 1f); // dot products need no norms; non-finite rows are found below
                 } else {
