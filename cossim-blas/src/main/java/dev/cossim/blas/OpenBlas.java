@@ -21,14 +21,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 /**
  * OpenBLAS as shipped by {@code org.bytedeco:openblas} (the platform jar holds the binaries; JavaCPP's loader
  * unpacks them to {@code ~/.javacpp/cache}). The library is loaded through JavaCPP, then called through the Java FFM
- * API on native memory segments. (Critical downcalls straight on heap arrays were tried: two threads calling
- * together on slices of one shared array ran no faster than one, so callers copy into native buffers.) Loaded once
- * per JVM, on first use.
+ * API, on native memory segments or, through a critical downcall, straight on heap arrays. Loaded once per JVM, on
+ * first use.
  */
 public final class OpenBlas {
     static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
     private final MethodHandle sgemm;
+    /** The same function, called on heap arrays: a critical downcall, during which the GC waits. */
+    private final MethodHandle sgemmHeap;
     private final MethodHandle setThreads;
     private final MethodHandle getThreads;
     private final String core;
@@ -45,9 +46,11 @@ public final class OpenBlas {
         }
         SymbolLookup look = SymbolLookup.libraryLookup(lib, Arena.global());
         Linker l = Linker.nativeLinker();
-        sgemm = l.downcallHandle(look.find("cblas_sgemm").orElseThrow(),
-                FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT,
-                        ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT));
+        FunctionDescriptor gemm = FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT);
+        MemorySegment sgemmAddress = look.find("cblas_sgemm").orElseThrow();
+        sgemm = l.downcallHandle(sgemmAddress, gemm);
+        sgemmHeap = l.downcallHandle(sgemmAddress, gemm, Linker.Option.critical(true));
         setThreads = l.downcallHandle(look.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT));
         getThreads = l.downcallHandle(look.find("openblas_get_num_threads").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
         var text = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(512, JAVA_BYTE));
@@ -110,6 +113,26 @@ public final class OpenBlas {
             return (int) getThreads.invokeExact();
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Row-major {@code C = A * B^T} on heap arrays: A is m x k from float {@code aOff}, B is n x k from {@code bOff},
+     * C is m x n from {@code cOff}, all packed (leading dimension k, k, n). No copies; the GC waits for the call, which
+     * suits calls of a millisecond or so, not minutes.
+     */
+    public void sgemmHeap(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+        MemorySegment sa = MemorySegment.ofArray(a).asSlice(aOff * (long) Float.BYTES);
+        MemorySegment sb = MemorySegment.ofArray(b).asSlice(bOff * (long) Float.BYTES);
+        MemorySegment sc = MemorySegment.ofArray(c).asSlice(cOff * (long) Float.BYTES);
+        if (sa.byteSize() < (long) m * k * Float.BYTES || sb.byteSize() < (long) n * k * Float.BYTES
+                || sc.byteSize() < (long) m * n * Float.BYTES) {
+            throw new IndexOutOfBoundsException("sgemm operands shorter than " + m + " x " + n + " x " + k);
+        }
+        try {
+            sgemmHeap.invokeExact(ROW_MAJOR, NO_TRANS, TRANS, m, n, k, 1f, sa, k, sb, k, 0f, sc, n);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_sgemm failed", t);
         }
     }
 

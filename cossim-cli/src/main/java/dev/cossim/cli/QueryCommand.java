@@ -75,6 +75,7 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
             throw new CossimException("no queries: give --text STRING, --label LABEL or --queries FILE");
         }
         int threads = threads();
+        QueryEngine.warmUpInBackground(metric);
         try (Corpus c = openCorpus()) {
             int pos = c.position(position);
             err().println(describe(c) + (c.rank() == 3 ? ", position " + pos : ""));

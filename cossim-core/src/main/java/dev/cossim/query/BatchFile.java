@@ -166,22 +166,43 @@ public final class BatchFile implements AutoCloseable {
         }
         MemorySegment.copy(tensor.data(), halfLayout, from * 2, h, 0, len);
         if (t == DType.F16) {
-            for (int i = 0; i < len; i++) {
-                dst[off + i] = Float.float16ToFloat(h[i]);
-            }
+            widenF16(h, dst, off, len);
         } else {
-            for (int i = 0; i < len; i++) {
-                dst[off + i] = Float.intBitsToFloat((h[i] & 0xffff) << 16);
-            }
+            widenBf16(h, dst, off, len);
         }
     }
 
-    /** One row's vector at {@code position} as doubles (exact for every dtype). */
+    /** {@code dst[off + i] = h[i]} as float16, for i < len. */
+    static void widenF16(short[] h, float[] dst, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[off + i] = Float.float16ToFloat(h[i]);
+        }
+    }
+
+    /** {@code dst[off + i] = h[i]} as bfloat16 (the high half of a float32), for i < len. */
+    static void widenBf16(short[] h, float[] dst, int off, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[off + i] = Float.intBitsToFloat((h[i] & 0xffff) << 16);
+        }
+    }
+
+    /**
+     * One row's vector at {@code position} as doubles (exact for every dtype: all but float64 widen to float32 without
+     * loss, so they take the bulk path of {@link #read}).
+     */
     public double[] rowAsDoubles(long row, int position) {
         double[] v = new double[dim];
-        long base = (row * positions + position) * dim;
+        if (tensor.dtype() == DType.F64) {
+            long base = (row * positions + position) * dim;
+            for (int i = 0; i < dim; i++) {
+                v[i] = tensor.getDouble(base + i);
+            }
+            return v;
+        }
+        float[] f = new float[dim];
+        read(row, 1, position, f);
         for (int i = 0; i < dim; i++) {
-            v[i] = tensor.getDouble(base + i);
+            v[i] = f[i];
         }
         return v;
     }

@@ -1,15 +1,14 @@
 package dev.cossim.query;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link BlockPass} on the Vector API. Squared norms accumulate in float lanes (they only scale float32 scores for the
  * selection; the winners are rescored in double); a sum of 0 or a non-finite one is recomputed in double, so zero and
- * non-finite rows are decided exactly. The scan compares a vector of keys with the k-th best at once and touches the
- * heap only for lanes that pass.
+ * non-finite rows are decided exactly. The scan compares a vector of keys with their queries' k-th best at once and
+ * touches the heaps only for rows where a lane passes.
  */
 final class VectorBlockPass extends BlockPass {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -43,34 +42,30 @@ final class VectorBlockPass extends BlockPass {
         }
     }
 
+    /** As {@link BlockPass#select}, comparing L queries' keys with their thresholds at once. */
     @Override
-    void select(float[] out, int q, int count, float[] scale, boolean euclid, Candidates cand, long first) {
-        float thr = cand.threshold(q);
-        FloatVector t = FloatVector.broadcast(F, thr);
-        int o = q * count;
-        int j = 0;
-        for (; j + L <= count; j += L) {
-            FloatVector x = FloatVector.fromArray(F, out, o + j);
-            FloatVector s = FloatVector.fromArray(F, scale, j);
-            FloatVector key = euclid ? x.add(x).sub(s) : x.mul(s);
-            VectorMask<Float> pass = key.compare(VectorOperators.GE, t);
-            if (pass.anyTrue()) {
-                key.intoArray(lanes, 0);
-                for (int l = 0; l < L; l++) {
-                    if (lanes[l] >= thr) {
-                        cand.offer(q, lanes[l], first + j + l);
-                        thr = cand.threshold(q);
-                    }
-                }
-                t = FloatVector.broadcast(F, thr);
+    void select(float[] out, int count, int nq, float[] scale, boolean euclid, float[] thr, Candidates cand, long first) {
+        int body = nq - nq % L;
+        for (int j = 0; j < count; j++) {
+            float s = scale[j];
+            if (Float.isNaN(s)) {
+                continue;
             }
-        }
-        for (; j < count; j++) {
-            float x = out[o + j];
-            float key = euclid ? x + x - scale[j] : x * scale[j];
-            if (key >= thr) {
-                cand.offer(q, key, first + j);
-                thr = cand.threshold(q);
+            int o = j * nq;
+            FloatVector sv = FloatVector.broadcast(F, s);
+            boolean hit = false;
+            for (int q = 0; q < body && !hit; q += L) {
+                FloatVector x = FloatVector.fromArray(F, out, o + q);
+                FloatVector key = euclid ? x.add(x).sub(sv) : x.mul(sv);
+                // not(key < thr) also lets NaN keys through to the exact test, as the scalar pass does
+                hit = key.compare(VectorOperators.LT, FloatVector.fromArray(F, thr, q)).not().anyTrue();
+            }
+            for (int q = body; q < nq && !hit; q++) {
+                float x = out[o + q];
+                hit = !((euclid ? x + x - s : x * s) < thr[q]);
+            }
+            if (hit) {
+                offerRow(out, o, 0, nq, s, euclid, thr, cand, first + j);
             }
         }
     }

@@ -58,36 +58,56 @@ class BlockPassTest {
 
     @Test
     void selectionEqualsSortingTheKeys() {
-        int count = 77, nq = 3, k = 6;
-        float[] out = Synthetic.gaussian(nq, count, 5);
-        float[] scale = Synthetic.gaussian(1, count, 6);
-        scale[10] = Float.NaN;
-        out[20] = out[21];                             // a tie within query 0
-        scale[20] = scale[21];
-        for (boolean euclid : new boolean[]{false, true}) {
-            for (BlockPass p : List.of(new BlockPass(), new VectorBlockPass())) {
-                Candidates c = new Candidates(nq, k);
-                for (int q = 0; q < nq; q++) {
-                    p.select(out, q, count, scale, euclid, c, 1000);
-                }
-                for (int q = 0; q < nq; q++) {
-                    List<long[]> keyed = new ArrayList<>();
-                    List<Float> keys = new ArrayList<>();
-                    for (int j = 0; j < count; j++) {
-                        float x = out[q * count + j];
-                        float key = euclid ? x + x - scale[j] : x * scale[j];
-                        if (!Float.isNaN(key)) {
-                            keyed.add(new long[]{j});
-                            keys.add(key);
+        // nq = 19 has a vector body and a scalar tail at 8 and 16 lanes; 1 is all tail
+        for (int nq : new int[]{1, 3, 19}) {
+            int count = 77, k = 6;
+            float[] out = Synthetic.gaussian(count, nq, 5 + nq); // row-major: out[j * nq + q]
+            float[] scale = Synthetic.gaussian(1, count, 6);
+            scale[10] = Float.NaN;                          // a skipped row
+            out[20 * nq] = out[21 * nq];                    // a tie within query 0
+            scale[20] = scale[21];
+            out[30 * nq + nq - 1] = Float.POSITIVE_INFINITY; // an overflowed score wins its query
+            scale[30] = 0.5f;
+            out[31 * nq] = Float.NaN;                       // a NaN score never does
+            out[40 * nq] = Float.NEGATIVE_INFINITY;
+            scale[40] = 0.5f;
+            for (boolean euclid : new boolean[]{false, true}) {
+                for (BlockPass p : List.of(new BlockPass(), new VectorBlockPass())) {
+                    Candidates c = new Candidates(nq, k);
+                    float[] thr = new float[nq];
+                    for (int q = 0; q < nq; q++) {
+                        thr[q] = c.threshold(q);
+                    }
+                    // two calls, as two blocks of one worker: the thresholds carry over
+                    int split = 33;
+                    p.select(out, split, nq, scale, euclid, thr, c, 1000);
+                    float[] rest = java.util.Arrays.copyOfRange(out, split * nq, count * nq);
+                    float[] restScale = java.util.Arrays.copyOfRange(scale, split, count);
+                    p.select(rest, count - split, nq, restScale, euclid, thr, c, 1000 + split);
+                    for (int q = 0; q < nq; q++) {
+                        assertEquals(c.threshold(q), thr[q], "threshold kept in step, query " + q);
+                        List<Integer> rows = new ArrayList<>();
+                        List<Float> keys = new ArrayList<>();
+                        for (int j = 0; j < count; j++) {
+                            float x = out[j * nq + q];
+                            float key = euclid ? x + x - scale[j] : x * scale[j];
+                            if (!Float.isNaN(key)) {
+                                rows.add(j);
+                                keys.add(key);
+                            }
+                        }
+                        List<Integer> idx = new ArrayList<>();
+                        for (int i = 0; i < keys.size(); i++) {
+                            idx.add(i);
+                        }
+                        idx.sort(Comparator.<Integer>comparingDouble(i -> -keys.get(i)).thenComparingInt(rows::get));
+                        long[] want = idx.stream().limit(k).mapToLong(i -> 1000 + rows.get(i)).toArray();
+                        String what = p.getClass().getSimpleName() + " nq " + nq + " euclid " + euclid + " query " + q;
+                        assertArrayEquals(want, c.rows(q), what);
+                        if (q == nq - 1) {
+                            assertEquals(1030, c.rows(q)[0], what + ": the infinite score comes first");
                         }
                     }
-                    List<Integer> idx = new ArrayList<>();
-                    for (int i = 0; i < keys.size(); i++) {
-                        idx.add(i);
-                    }
-                    idx.sort(Comparator.<Integer>comparingDouble(i -> -keys.get(i)).thenComparingLong(i -> keyed.get(i)[0]));
-                    long[] want = idx.stream().limit(k).mapToLong(i -> 1000 + keyed.get(i)[0]).toArray();
-                    assertArrayEquals(want, c.rows(q), p.getClass().getSimpleName() + " euclid " + euclid + " query " + q);
                 }
             }
         }
