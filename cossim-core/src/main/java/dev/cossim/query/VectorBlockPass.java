@@ -14,7 +14,6 @@ final class VectorBlockPass extends BlockPass {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int L = F.length();
 
-    private final float[] lanes = new float[L];
 
     @Override
     void squares(float[] rows, int count, int d, double[] ss) {
