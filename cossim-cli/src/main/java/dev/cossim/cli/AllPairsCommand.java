@@ -53,6 +53,7 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
         if (topK < 0) {
             throw new CossimException("--top-k " + topK + ": must be 0 or more");
         }
+        SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser());
         try (EmbeddingModel m = openModel(modelSpec)) {
             Prepared p = prepare(m, metric, metric.normalization());
             RowMatrix rows = p.rows();

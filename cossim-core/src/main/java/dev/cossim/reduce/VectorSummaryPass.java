@@ -84,9 +84,12 @@ final class VectorSummaryPass extends FusedSummaryPass {
             final int ri = t.rowStart + i;
             final int j0 = t.firstCol(i);
             final float rowKth = kth == null ? 0 : kth[ri];
-            int j = j0;
+            // A loop over chunk numbers, not "j <= cols - L; j += L": C2's loop-limit predicate on that form failed
+            // on some real tiles after compiling on others (an uncommon trap, and slow code until recompiled).
+            final int chunksHere = Math.max(0, (cols - j0) / L);
             int q = 0;
-            for (; j <= cols - L; j += L, q++) {
+            for (; q < chunksHere; q++) {
+                final int j = j0 + q * L;
                 FloatVector x = FloatVector.fromArray(F, v, base + j);
                 // Not x.convertShape(F2D, D, 1): the upper part was not intrinsified (ran as boxed Java code).
                 FloatVector h0 = FloatVector.fromArray(FH, v, base + j), h1 = FloatVector.fromArray(FH, v, base + j + HALF);
@@ -120,7 +123,7 @@ final class VectorSummaryPass extends FusedSummaryPass {
                     }
                 }
             }
-            for (; j < cols; j++) {
+            for (int j = j0 + chunksHere * L; j < cols; j++) {
                 float x = v[base + j];
                 tailSum += x;
                 tailSq += (double) x * x;
