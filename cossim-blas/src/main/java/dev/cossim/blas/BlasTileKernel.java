@@ -25,13 +25,14 @@ public final class BlasTileKernel implements TileKernel {
 
     /**
      * OpenBLAS runs a 768 x 768 x 768 product at about 140 GFLOP/s on one core of the Intel Xeon this was tuned on,
-     * a 256 x 256 one at about 120; {@code cossim all-pairs} on 30522 x 768 took a median 6.03 s with blocks of 768 rows
-     * against 7.13 s with 256 (5 alternating runs each). The tile (2.3 MB) then outgrows L2, which costs the
-     * reducers less than the larger calls gain.
+     * a 256 x 256 one at about 120. {@code cossim all-pairs} on 30522 x 768 took a median 6.03 s with blocks of 768 rows
+     * against 7.13 s with 256 (5 alternating runs each); later, with the heap calls and the reducer's warm-up, 1024 took
+     * a median 4.14 s against 4.53 s for 768 (5 alternating runs; 1536 was level with 1024). The tile (4 MB) then
+     * outgrows L2, which costs the reducers less than the larger calls gain.
      */
     @Override
     public int preferredBlock() {
-        return 768;
+        return 1024;
     }
 
     @Override
