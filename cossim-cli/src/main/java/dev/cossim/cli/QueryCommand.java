@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.CossimException;
 import dev.cossim.query.Corpus;
 import dev.cossim.query.Metric;
+import dev.cossim.kernel.TileKernel;
 import dev.cossim.query.QueryEngine;
 import dev.cossim.text.EmbedManifest;
 import dev.cossim.text.OnnxEmbedder;
@@ -75,7 +76,8 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
             throw new CossimException("no queries: give --text STRING, --label LABEL or --queries FILE");
         }
         int threads = threads();
-        QueryEngine.warmUpInBackground(metric);
+        TileKernel kernel = kernel();
+        QueryEngine.warmUpInBackground(metric, k, kernel);
         try (Corpus c = openCorpus()) {
             int pos = c.position(position);
             err().println(describe(c) + (c.rank() == 3 ? ", position " + pos : ""));
@@ -83,7 +85,7 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
             queries.addAll(labelQueries(c, pos));
             queries.addAll(fileQueries(c));
             queries.addAll(textQueries(c, pos, threads));
-            QueryEngine engine = new QueryEngine(kernel(), threads, block);
+            QueryEngine engine = new QueryEngine(kernel, threads, block);
             double[][] vectors = queries.stream().map(Query::vector).toArray(double[][]::new);
             List<String> names = queries.stream().map(q -> "query '" + q.name() + "'").toList();
             QueryEngine.Result r = engine.search(c, pos, vectors, names, metric, k, progress(),

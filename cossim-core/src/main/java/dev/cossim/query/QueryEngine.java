@@ -131,11 +131,11 @@ public final class QueryEngine {
      * (1,000,000 x 384 float16 rows, 100 queries); warmed up, 0.10-0.14 s. Not started on a single core, where it
      * would only compete with the caller.
      */
-    public static void warmUpInBackground(Metric metric) {
+    public static void warmUpInBackground(Metric metric, int k, TileKernel kernel) {
         if (Runtime.getRuntime().availableProcessors() < 2) {
             return;
         }
-        Thread t = new Thread(() -> warmUp(metric), "cossim-warm-up");
+        Thread t = new Thread(() -> warmUp(metric, Math.max(1, Math.min(k, 64)), kernel), "cossim-warm-up");
         t.setDaemon(true);
         t.start();
     }
@@ -145,8 +145,8 @@ public final class QueryEngine {
      * the metric's key, and heaps that fill at first and then turn nearly every row away (compiled for a profile
      * where rows keep passing, it ran 1.7 times slower).
      */
-    static void warmUp(Metric metric) {
-        int d = 48, count = 32, nq = 40, k = 4;
+    static void warmUp(Metric metric, int k, TileKernel kernel) {
+        int d = 48, count = 32, nq = 40;
         java.util.Random r = new java.util.Random(1);
         short[] halves = new short[count * d];
         for (int i = 0; i < halves.length; i++) {
@@ -184,6 +184,11 @@ public final class QueryEngine {
             }
             pass.squares(rows, count, d, squares);
             pass.select(outs[i & 7], count, nq, scale, euclid, thr, cand, (long) i * count);
+        }
+        // the kernel's call path too (for OpenBLAS: the downcall, and the library's first-call set-up)
+        float[] q = Arrays.copyOf(rows, nq * d);
+        for (int i = 0; i < 300; i++) {
+            kernel.dots(rows, 0, count, q, 0, nq, d, outs[i & 7]);
         }
     }
 
