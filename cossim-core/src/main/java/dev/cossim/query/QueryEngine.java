@@ -125,11 +125,14 @@ public final class QueryEngine {
 
     /**
      * Runs the per-block loops (float16 and bfloat16 widening, squared norms, the candidate scan, the winners' rescoring)
-     * on a little synthetic data on a background thread, so that the JIT has compiled them before the search needs
-     * them; the caller goes on meanwhile (opening the corpus, reading labels and queries). Before they were compiled,
-     * these loops made the first of ten 100,000-row batches take 0.25-0.41 s against 0.05-0.07 s for the others
-     * (1,000,000 x 384 float16 rows, 100 queries); warmed up, 0.10-0.14 s. Not started on a single core, where it
-     * would only compete with the caller.
+     * and the kernel's call path on a little synthetic data on a background thread, so that the JIT has compiled them
+     * before the search needs them; the caller goes on meanwhile (opening the corpus, reading labels and queries).
+     * Before they were compiled, these loops made the first of ten 100,000-row batches take 0.25-0.41 s against
+     * 0.05-0.07 s for the others (1,000,000 x 384 float16 rows, 100 queries); warmed up, about 0.1 s. Not started on
+     * a single core, where it would only compete with the caller.
+     *
+     * @param k      the search's k (heaps of up to 64 are warmed)
+     * @param kernel the kernel the search will use
      */
     public static void warmUpInBackground(Metric metric, int k, TileKernel kernel) {
         if (Runtime.getRuntime().availableProcessors() < 2) {
