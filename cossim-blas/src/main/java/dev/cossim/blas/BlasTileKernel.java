@@ -7,7 +7,7 @@ import dev.cossim.kernel.TileKernel;
  * no copies; OpenBLAS packs its operands itself, so a row block needs no packing of ours). Against copying the operands
  * into native buffers and C back, two threads on tiles of one shared 16384 x 768 array ran 768 x 768 tiles at 124-136
  * against 108-126 GFLOP/s per thread, 256 x 256 tiles at 93-101 against 83-90, and the query engine's blocks (512 rows
- * x 100 queries x 384) at about 100 against 60. OpenBLAS is set to one thread per call: the engines already run one
+ * x 100 queries x 384, reading the corpus) at 82-101 against 57-64. OpenBLAS is set to one thread per call: the engines already run one
  * tile per core, and nested BLAS threads would only fight them.
  */
 public final class BlasTileKernel implements TileKernel {

@@ -46,13 +46,21 @@ public final class Candidates {
         if (key < rootKey || (key == rootKey && row >= rows[base])) {
             return;
         }
+        replaceRoot(keys, rows, base, k, key, row);
+    }
+
+    /**
+     * Puts (key, row) in place of the root of the heap at {@code [base, base + n)} and sifts it down to restore the
+     * heap order (root = the worst).
+     */
+    private static void replaceRoot(float[] keys, long[] rows, int base, int n, float key, long row) {
         int pos = 0;
         while (true) {
             int c = 2 * pos + 1;
-            if (c >= k) {
+            if (c >= n) {
                 break;
             }
-            if (c + 1 < k && worse(keys[base + c + 1], rows[base + c + 1], keys[base + c], rows[base + c])) {
+            if (c + 1 < n && worse(keys[base + c + 1], rows[base + c + 1], keys[base + c], rows[base + c])) {
                 c++;
             }
             if (!worse(keys[base + c], rows[base + c], key, row)) {
@@ -98,37 +106,11 @@ public final class Candidates {
         }
         long[] out = new long[used];
         for (int n = k; n > 0; n--) {
-            if (hr[0] != NONE && n <= used) {
+            if (n <= used) { // the k - used empty slots are the worst, so they come out first
                 out[n - 1] = hr[0];
             }
-            hk[0] = hk[n - 1];
-            hr[0] = hr[n - 1];
-            siftDown(hk, hr, n - 1);
+            replaceRoot(hk, hr, 0, n - 1, hk[n - 1], hr[n - 1]);
         }
         return out;
-    }
-
-    /** Restores the heap order of {@code [0, n)} after its root was replaced. */
-    private static void siftDown(float[] hk, long[] hr, int n) {
-        int pos = 0;
-        float key = hk[0];
-        long row = hr[0];
-        while (true) {
-            int c = 2 * pos + 1;
-            if (c >= n) {
-                break;
-            }
-            if (c + 1 < n && worse(hk[c + 1], hr[c + 1], hk[c], hr[c])) {
-                c++;
-            }
-            if (!worse(hk[c], hr[c], key, row)) {
-                break;
-            }
-            hk[pos] = hk[c];
-            hr[pos] = hr[c];
-            pos = c;
-        }
-        hk[pos] = key;
-        hr[pos] = row;
     }
 }

@@ -1,5 +1,6 @@
 package dev.cossim.reduce;
 
+import dev.cossim.engine.JitWarmUp;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 
@@ -68,16 +69,11 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
      * Runs this reducer's fused pass over small synthetic tiles on a background thread, so that the JIT has compiled
      * it before the real tiles come; the caller goes on loading the matrix meanwhile. Vector API code runs many times
      * slower until C2 has compiled it: {@code cossim all-pairs} on 30522 x 768 (two threads) spent 4.3-4.6 s of its
-     * threads' time in the pass without this warm-up, 1.7-2.9 s with it, and took 5.95-6.29 s against 4.54-5.87 s in
-     * all (3 alternating runs each). Not started on a single core, where it would only compete with the caller.
+     * threads' time in the pass without this warm-up, 2.1-2.9 s with it, and took 5.95-6.29 s against 4.64-5.17 s in
+     * all (3 alternating runs each).
      */
     public static void warmUpInBackground(int bins, int k, boolean nearestSmallest) {
-        if (Runtime.getRuntime().availableProcessors() < 2) {
-            return;
-        }
-        Thread t = new Thread(() -> warmUp(bins, k, nearestSmallest), "cossim-warm-up");
-        t.setDaemon(true);
-        t.start();
+        JitWarmUp.inBackground(() -> warmUp(bins, k, nearestSmallest));
     }
 
     /**
