@@ -1,5 +1,6 @@
 package dev.cossim.cli;
 
+import dev.cossim.engine.AllPairsEngine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.CossimException;
@@ -47,8 +48,9 @@ final class NearDuplicatesCommand extends AnalysisCommand implements Callable<In
             Prepared p = prepare(m, metric, metric.normalization());
             int[] ids = p.ids();
             boolean below = metric.smallerIsCloser();
+            AllPairsEngine engine = engine(metric); // set up before the clock starts, as in all-pairs
             long t0 = System.nanoTime();
-            NearDuplicates nd = p.pairs().run(engine(metric), () -> new NearDuplicates(ids, threshold, below, maxPairs), progress());
+            NearDuplicates nd = p.pairs().run(engine, () -> new NearDuplicates(ids, threshold, below, maxPairs), progress());
             double seconds = (System.nanoTime() - t0) / 1e9;
             PrintWriter o = out();
             printHeader(o, p);

@@ -65,6 +65,11 @@ public enum Metric {
         };
     }
 
+    /** [-1, 1] for the metrics bounded by one (known before any row is read), else null. */
+    public double[] fixedBounds() {
+        return boundedByOne ? new double[]{-1, 1} : null;
+    }
+
     /**
      * Bounds that hold for every pair of the prepared rows: [-1, 1] for cosine and correlation; for dot
      * [-M^2, M^2] and for Euclidean [0, 2M], where M is the largest row norm (Cauchy-Schwarz and the triangle

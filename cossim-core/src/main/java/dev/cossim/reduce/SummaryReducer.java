@@ -16,6 +16,14 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
     private final TopKNeighbors topK;
     /** Per-instance scratch of the fused pass; not shipped with the reducer (Spark tasks rebuild it). */
     private transient FusedSummaryPass pass;
+    /** The scalar pass, for tiles that come while a warm-up is still compiling the vector one. */
+    private transient ScalarSummaryPass scalarPass;
+    /**
+     * False while a warm-up runs and has not yet seen the vector pass run at compiled speed. Until C2 has compiled
+     * it, Vector API code makes a call of every operation: real tiles took 150-580 ns per pair that way, where the
+     * scalar pass takes about 10 in C1's code and the compiled vector pass 2-5.
+     */
+    private static volatile boolean vectorReady = true;
 
     public SummaryReducer(int[] ids, int bins, double lo, double hi, int k) {
         this(ids, bins, lo, hi, k, false);
@@ -37,10 +45,21 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
             topK.accept(tile);
             return;
         }
+        if (!vectorReady) {
+            if (scalarPass == null) {
+                scalarPass = new ScalarSummaryPass();
+            }
+            scalarPass.accept(tile, histogram, statistics, topK);
+            return;
+        }
+        fusedPass().accept(tile, histogram, statistics, topK);
+    }
+
+    private FusedSummaryPass fusedPass() {
         if (pass == null) {
             pass = FusedSummaryPass.create();
         }
-        pass.accept(tile, histogram, statistics, topK);
+        return pass;
     }
 
     @Override
@@ -72,17 +91,23 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
      * threads' time in the pass without this warm-up, 2.1-2.9 s with it, and took 5.95-6.29 s against 4.64-5.17 s in
      * all (3 alternating runs each).
      */
-    public static void warmUpInBackground(int bins, int k, boolean nearestSmallest) {
-        JitWarmUp.inBackground(() -> warmUp(bins, k, nearestSmallest));
+    public static void warmUpInBackground(int bins, int k, boolean nearestSmallest, double[] bounds) {
+        JitWarmUp.inBackground(() -> warmUp(bins, k, nearestSmallest, bounds));
     }
 
     /**
-     * 1,500 tiles of 24 x 24 similarities (one vector and a scalar tail per row with 16 lanes; diagonal, full and
-     * short tiles), values spread over [-1, 1] as cosines are, so that the top-k heaps fill and then turn most
-     * candidates away, as in a real run.
+     * Synthetic tiles of up to 72 x 73 similarities (four vectors and a scalar tail per row with 16 lanes; diagonal,
+     * full and short tiles), values spread over [-1, 1] as cosines are, so that the top-k heaps fill and then turn
+     * most candidates away, as in a real run. First 300 tiles through the scalar pass (the one reducers take
+     * meanwhile), then tiles through the vector pass until it runs at compiled speed: at least 150 (a first C2
+     * compile after fewer, on smaller rows, now and then ran slow for the whole run), at most for 10 s. Reducers take
+     * the scalar pass until then.
      */
-    static void warmUp(int bins, int k, boolean nearestSmallest) {
-        int n = 149, b = 24, blocks = (n + b - 1) / b;
+    static void warmUp(int bins, int k, boolean nearestSmallest, double[] bounds) {
+        // The run's own range where known: the pass bins in float or in double lanes by the range (see FloatBinning).
+        // Unknown: a range that needs double lanes, as the max-norm bounds of dot and Euclidean usually do.
+        double lo = bounds != null ? bounds[0] : -0.3, hi = bounds != null ? bounds[1] : 0.7;
+        int n = 217, b = 72, blocks = (n + b - 1) / b;
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
             ids[i] = i;
@@ -91,22 +116,38 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
         float[][] samples = new float[4][b * b];
         for (float[] v : samples) {
             for (int i = 0; i < v.length; i++) {
-                v[i] = (float) Math.max(-1, Math.min(1, r.nextGaussian() * 0.3));
+                // Now and then 0, whose float bin is integral (the lanes the float bins check again).
+                v[i] = i % 61 == 7 ? 0f : (float) Math.max(-1, Math.min(1, r.nextGaussian() * 0.3));
             }
         }
         Tile tile = new Tile(b * b);
-        SummaryReducer red = null;
-        for (int pass = 0, done = 0; done < 1500; pass++) {
-            if (pass % 10 == 0) { // fresh heaps now and then: they fill, then turn most candidates away
-                red = new SummaryReducer(ids, Math.max(1, bins), -1, 1, Math.max(0, Math.min(k, n - 1)), nearestSmallest);
-            }
-            for (int bi = 0; bi < blocks; bi++) {
-                for (int bj = bi; bj < blocks; bj++, done++) {
-                    System.arraycopy(samples[done & 3], 0, tile.values, 0, b * b);
-                    tile.set(bi * b, Math.min(b, n - bi * b), bj * b, Math.min(b, n - bj * b), bi == bj);
-                    red.accept(tile);
+        int kk = Math.max(0, Math.min(k, n - 1));
+        vectorReady = false;
+        try {
+            FusedSummaryPass scalar = new ScalarSummaryPass(), vector = FusedSummaryPass.create();
+            long end = System.nanoTime() + 10_000_000_000L;
+            SummaryReducer red = null;
+            for (int pass = 0, done = 0; ; pass++) {
+                if (pass % 4 == 0) { // fresh heaps now and then: they fill, then turn most candidates away
+                    red = new SummaryReducer(ids, Math.max(1, bins), lo, hi, kk, nearestSmallest);
+                }
+                FusedSummaryPass p = done < 300 ? scalar : vector;
+                long t0 = System.nanoTime(), pairs = 0;
+                for (int bi = 0; bi < blocks; bi++) {
+                    for (int bj = bi; bj < blocks; bj++, done++) {
+                        System.arraycopy(samples[done & 3], 0, tile.values, 0, b * b);
+                        tile.set(bi * b, Math.min(b, n - bi * b), bj * b, Math.min(b, n - bj * b), bi == bj);
+                        p.accept(tile, red.histogram, red.statistics, red.topK);
+                        pairs += tile.pairCount();
+                    }
+                }
+                long t1 = System.nanoTime();
+                if (done >= 450 && (t1 - t0 < 20L * pairs || t1 > end)) {
+                    return;
                 }
             }
+        } finally {
+            vectorReady = true;
         }
     }
 }
