@@ -78,15 +78,15 @@ done
 # sgemm, measured again before each repetition (the machine is shared: its speed drifts during a run).
 sgemm_log="$out/sgemm.tsv"
 : > "$sgemm_log"
-measure_sgemm() {
+measure_sgemm() {  # measure_sgemm SHAPE REP
   local line
   line="$("$JAVA" "${jflags[@]}" -cp "$bench_cp" dev.cossim.bench.SgemmPeak 8192 768 3 2>/dev/null | tail -1)"
   echo "  $line" >&2
-  printf 'openblas\t%s\n' "$(sed -n 's/.*median \([0-9.]*\) GFLOP.*/\1/p' <<< "$line")" >> "$sgemm_log"
+  printf 'openblas\t%s\t%s\t%s\n' "$(sed -n 's/.*median \([0-9.]*\) GFLOP.*/\1/p' <<< "$line")" "$1" "$2" >> "$sgemm_log"
   if [[ -n "$py" ]]; then
     line="$("${peer_env[@]}" "$py" "$root/bench/peers/sgemm.py" 8192 768 3)"
     echo "  $line" >&2
-    printf 'numpy\t%s\n' "$(sed -n 's/.*median \([0-9.]*\) GFLOP.*/\1/p' <<< "$line")" >> "$sgemm_log"
+    printf 'numpy\t%s\t%s\t%s\n' "$(sed -n 's/.*median \([0-9.]*\) GFLOP.*/\1/p' <<< "$line")" "$1" "$2" >> "$sgemm_log"
   fi
 }
 
@@ -99,7 +99,7 @@ for shape in "${shape_list[@]}"; do
   r=$reps; [[ "$shape" == gpt2 ]] && r=$gpt2_reps
   for ((rep = 1; rep <= r; rep++)); do
     echo "sgemm before $shape rep $rep (the same OpenBLAS as the blas kernel, 2 threads; numpy's):" >&2
-    measure_sgemm
+    measure_sgemm "$shape" "$rep"
     tools=(cossim numpy faiss)
     (( rep % 2 == 0 )) && tools=(faiss numpy cossim)
     for tool in "${tools[@]}"; do
@@ -112,7 +112,8 @@ for shape in "${shape_list[@]}"; do
   done
 done
 kernel_line="$(grep -h '^kernel:' "$logs"/*-cossim-1.log | head -1)"
-median_of() { awk -F'\t' -v t="$1" '$1 == t { print $2 }' "$sgemm_log" | sort -g | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print 0 }'; }
+# The median (of an even count, the mean of the middle two).
+median_of() { awk -F'\t' -v t="$1" '$1 == t { print $2 }' "$sgemm_log" | sort -g | awk '{ a[NR] = $1 } END { if (!NR) print 0; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 gf_java="$(median_of openblas)"
 gf_numpy="$(median_of numpy)"
 runs_sgemm="$(awk -F'\t' '$1 == "openblas"' "$sgemm_log" | wc -l)"
@@ -157,6 +158,14 @@ table="$out/all-pairs.md"
   echo
   echo "sgemm reference: $sgemm GFLOP/s, the faster of the medians over $runs_sgemm measurements (one before each repetition)"
   echo "of C = A·Aᵀ, A 8192 x 768 float32: OpenBLAS 0.3.30 (the blas kernel's library, 2 threads) $gf_java GFLOP/s; numpy $gf_numpy GFLOP/s."
+  # Per repetition: cossim's effective (compute) GFLOP/s over the faster sgemm measured just before that repetition.
+  for shape in "${shape_list[@]}"; do
+    awk -F'\t' -v s="$shape" -v n="${rows[$shape]}" -v d="$dim" '
+      FNR == NR { if ($3 == s && $2 + 0 > best[$4]) best[$4] = $2 + 0; next }
+      $1 == s && $2 == "cossim" && $5 + 0 > 0 && best[$3] > 0 {
+        line = line sprintf("%srep %s %.2fx (%.2f s, sgemm %.1f)", sep, $3, 2.0 * n * n * d / $5 / 1e9 / best[$3], $5, best[$3]); sep = "; " }
+      END { if (line != "") print "cossim " s ", compute x the sgemm measured just before each repetition: " line "." }' "$sgemm_log" "$results"
+  done
   [[ -z "$py" ]] && echo "numpy/FAISS peers skipped: python3 with numpy not found."
   [[ -n "$py" && $have_faiss -eq 0 ]] && echo "FAISS peer skipped: faiss not importable."
   echo
