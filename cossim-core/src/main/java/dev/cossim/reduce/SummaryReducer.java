@@ -85,11 +85,13 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
     }
 
     /**
-     * Runs this reducer's fused pass over small synthetic tiles on a background thread, so that the JIT has compiled
-     * it before the real tiles come; the caller goes on loading the matrix meanwhile. Vector API code runs many times
-     * slower until C2 has compiled it: {@code cossim all-pairs} on 30522 x 768 (two threads) spent 4.3-4.6 s of its
-     * threads' time in the pass without this warm-up, 2.1-2.9 s with it, and took 5.95-6.29 s against 4.64-5.17 s in
-     * all (3 alternating runs each).
+     * Runs the fused pass over small synthetic tiles on a background thread, so that the JIT has compiled it before
+     * the real tiles come, or soon after; the caller goes on loading the matrix meanwhile, and reducers take the
+     * scalar pass until the vector one runs at compiled speed (see {@link #warmUp}). {@code cossim all-pairs} on
+     * 30522 x 768 (two threads) spent 4.3-4.6 s of its threads' time in the pass with no warm-up; with this one and the
+     * float-lane bins, 0.9-1.8 s (6 runs; 0.8-1.0 s once compiled, as in a second run in the same JVM).
+     *
+     * @param bounds the run's histogram range when known before the rows are read (else null)
      */
     public static void warmUpInBackground(int bins, int k, boolean nearestSmallest, double[] bounds) {
         JitWarmUp.inBackground(() -> warmUp(bins, k, nearestSmallest, bounds));
