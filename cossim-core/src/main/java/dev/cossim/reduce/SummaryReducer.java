@@ -101,9 +101,11 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
      * Synthetic tiles of up to 72 x 73 similarities (four vectors and a scalar tail per row with 16 lanes; diagonal,
      * full and short tiles), values spread over [-1, 1] as cosines are, so that the top-k heaps fill and then turn
      * most candidates away, as in a real run. First 300 tiles through the scalar pass (the one reducers take
-     * meanwhile), then tiles through the vector pass until it runs at compiled speed: at least 150 (a first C2
-     * compile after fewer, on smaller rows, now and then ran slow for the whole run), at most for 10 s. Reducers take
-     * the scalar pass until then.
+     * meanwhile), then the same tiles through the vector pass and the scalar pass in turn, each into its own reducer,
+     * until in two passes running the vector pass was the faster and under 20 ns per pair (compiled: 2-5; not yet: 100
+     * and more): at least 150 tiles (a first C2 compile after fewer, on smaller rows, now and then ran slow for the
+     * whole run), at most for 5 s. Reducers take the scalar pass until then.
+     * Distances (nearestSmallest with k > 0) take the plain reducers: nothing to warm up.
      */
     static void warmUp(int bins, int k, boolean nearestSmallest, double[] bounds) {
         // The run's own range where known: the pass bins in float or in double lanes by the range (see FloatBinning).
@@ -123,28 +125,39 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
             }
         }
         Tile tile = new Tile(b * b);
-        int kk = Math.max(0, Math.min(k, n - 1));
+        if (nearestSmallest && k > 0) {
+            return;
+        }
+        // At most 10 neighbours: a larger k only adds heap work (the same code) and would hide the pass's own speed.
+        int kk = Math.max(0, Math.min(k, 10));
         vectorReady = false;
         try {
             FusedSummaryPass scalar = new ScalarSummaryPass(), vector = FusedSummaryPass.create();
-            long end = System.nanoTime() + 10_000_000_000L;
-            SummaryReducer red = null;
-            for (int pass = 0, done = 0; ; pass++) {
+            long end = System.nanoTime() + 5_000_000_000L;
+            SummaryReducer forScalar = null, forVector = null;
+            for (int pass = 0, done = 0, fast = 0; ; pass++) {
                 if (pass % 4 == 0) { // fresh heaps now and then: they fill, then turn most candidates away
-                    red = new SummaryReducer(ids, Math.max(1, bins), lo, hi, kk, nearestSmallest);
+                    forScalar = new SummaryReducer(ids, Math.max(1, bins), lo, hi, kk, false);
+                    forVector = new SummaryReducer(ids, Math.max(1, bins), lo, hi, kk, false);
                 }
-                FusedSummaryPass p = done < 300 ? scalar : vector;
-                long t0 = System.nanoTime(), pairs = 0;
+                long scalarNanos = 0, vectorNanos = 0, pairs = 0;
                 for (int bi = 0; bi < blocks; bi++) {
                     for (int bj = bi; bj < blocks; bj++, done++) {
                         System.arraycopy(samples[done & 3], 0, tile.values, 0, b * b);
                         tile.set(bi * b, Math.min(b, n - bi * b), bj * b, Math.min(b, n - bj * b), bi == bj);
-                        p.accept(tile, red.histogram, red.statistics, red.topK);
-                        pairs += tile.pairCount();
+                        long t0 = System.nanoTime();
+                        scalar.accept(tile, forScalar.histogram, forScalar.statistics, forScalar.topK);
+                        long t1 = System.nanoTime();
+                        scalarNanos += t1 - t0;
+                        if (done >= 300) {
+                            vector.accept(tile, forVector.histogram, forVector.statistics, forVector.topK);
+                            vectorNanos += System.nanoTime() - t1;
+                            pairs += tile.pairCount();
+                        }
                     }
                 }
-                long t1 = System.nanoTime();
-                if (done >= 450 && (t1 - t0 < 20L * pairs || t1 > end)) {
+                fast = pairs > 0 && vectorNanos < scalarNanos && vectorNanos < 20 * pairs ? fast + 1 : 0;
+                if (done >= 450 && fast >= 2 || System.nanoTime() > end) {
                     return;
                 }
             }
