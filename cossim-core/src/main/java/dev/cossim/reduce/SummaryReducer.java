@@ -102,9 +102,9 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
      * full and short tiles), values spread over [-1, 1] as cosines are, so that the top-k heaps fill and then turn
      * most candidates away, as in a real run. First 300 tiles through the scalar pass (the one reducers take
      * meanwhile), then the same tiles through the vector pass and the scalar pass in turn, each into its own reducer,
-     * until in two passes running the vector pass was the faster and under 20 ns per pair (compiled: 2-5; not yet: 100
-     * and more): at least 150 tiles (a first C2 compile after fewer, on smaller rows, now and then ran slow for the
-     * whole run), at most for 5 s. Reducers take the scalar pass until then.
+     * until in two passes running the vector pass was the faster and under 20 ns per pair on its fastest tile
+     * (compiled: 3-5 here; not yet: 100 and more): at least 150 tiles (a first C2 compile after fewer, on smaller
+     * rows, now and then ran slow for the whole run), at most for 5 s. Reducers take the scalar pass until then.
      * Distances (nearestSmallest with k > 0) take the plain reducers: nothing to warm up.
      */
     static void warmUp(int bins, int k, boolean nearestSmallest, double[] bounds) {
@@ -136,27 +136,31 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
             long end = System.nanoTime() + 5_000_000_000L;
             SummaryReducer forScalar = null, forVector = null;
             for (int pass = 0, done = 0, fast = 0; ; pass++) {
-                if (pass % 4 == 0) { // fresh heaps now and then: they fill, then turn most candidates away
+                // Fresh heaps now and then while the scalar pass warms up: they fill, then turn most candidates away.
+                // Not after: the two passes' heap work would hide their own speeds from the comparison.
+                if (pass % 4 == 0 && done < 300) {
                     forScalar = new SummaryReducer(ids, Math.max(1, bins), lo, hi, kk, false);
                     forVector = new SummaryReducer(ids, Math.max(1, bins), lo, hi, kk, false);
                 }
-                long scalarNanos = 0, vectorNanos = 0, pairs = 0;
+                // Each pass's fastest tile per pass kind, in ns per pair: the engine's threads share the cores with
+                // this one, and a tile that lost its core to them says nothing about the code.
+                double scalarBest = Double.MAX_VALUE, vectorBest = Double.MAX_VALUE;
                 for (int bi = 0; bi < blocks; bi++) {
                     for (int bj = bi; bj < blocks; bj++, done++) {
                         System.arraycopy(samples[done & 3], 0, tile.values, 0, b * b);
                         tile.set(bi * b, Math.min(b, n - bi * b), bj * b, Math.min(b, n - bj * b), bi == bj);
+                        double pairs = Math.max(1, tile.pairCount());
                         long t0 = System.nanoTime();
                         scalar.accept(tile, forScalar.histogram, forScalar.statistics, forScalar.topK);
                         long t1 = System.nanoTime();
-                        scalarNanos += t1 - t0;
+                        scalarBest = Math.min(scalarBest, (t1 - t0) / pairs);
                         if (done >= 300) {
                             vector.accept(tile, forVector.histogram, forVector.statistics, forVector.topK);
-                            vectorNanos += System.nanoTime() - t1;
-                            pairs += tile.pairCount();
+                            vectorBest = Math.min(vectorBest, (System.nanoTime() - t1) / pairs);
                         }
                     }
                 }
-                fast = pairs > 0 && vectorNanos < scalarNanos && vectorNanos < 20 * pairs ? fast + 1 : 0;
+                fast = vectorBest < scalarBest && vectorBest < 20 ? fast + 1 : 0;
                 if (done >= 450 && fast >= 2 || System.nanoTime() > end) {
                     return;
                 }
