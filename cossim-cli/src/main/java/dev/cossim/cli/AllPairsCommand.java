@@ -61,7 +61,7 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
             if (topK >= rows.size()) {
                 throw new CossimException("--top-k " + topK + ": must be less than the number of usable rows (" + rows.size() + ")");
             }
-            double[] bounds = range == null ? metric.bounds(rows) : parseRange(range);
+            double[] bounds = knownBounds != null ? knownBounds : metric.bounds(rows);
             String rangeFrom = range != null ? "--range" : metric.normalization() == Normalization.NONE ? "max_norm" : "metric";
             int[] ids = rows.ids();
             boolean nearestSmallest = metric.smallerIsCloser();

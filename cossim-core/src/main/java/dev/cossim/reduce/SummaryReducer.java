@@ -105,9 +105,13 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
      * until in two passes running the vector pass was the faster and under 20 ns per pair on its fastest tile
      * (compiled: 3-5 here; not yet: 100 and more): at least 150 tiles (a first C2 compile after fewer, on smaller
      * rows, now and then ran slow for the whole run), at most for 5 s. Reducers take the scalar pass until then.
-     * Distances (nearestSmallest with k > 0) take the plain reducers: nothing to warm up.
+     * Nothing to warm up for distances (nearestSmallest with k > 0: the plain reducers) or without the Vector API.
      */
     static void warmUp(int bins, int k, boolean nearestSmallest, double[] bounds) {
+        FusedSummaryPass vector = FusedSummaryPass.create();
+        if (nearestSmallest && k > 0 || vector instanceof ScalarSummaryPass) {
+            return; // distances take the plain reducers; without the Vector API there is nothing to compile
+        }
         // The run's own range where known: the pass bins in float or in double lanes by the range (see FloatBinning).
         // Unknown: a range that needs double lanes, as the max-norm bounds of dot and Euclidean usually do.
         double lo = bounds != null ? bounds[0] : -0.3, hi = bounds != null ? bounds[1] : 0.7;
@@ -125,14 +129,11 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
             }
         }
         Tile tile = new Tile(b * b);
-        if (nearestSmallest && k > 0) {
-            return;
-        }
         // At most 10 neighbours: a larger k only adds heap work (the same code) and would hide the pass's own speed.
         int kk = Math.max(0, Math.min(k, 10));
         vectorReady = false;
         try {
-            FusedSummaryPass scalar = new ScalarSummaryPass(), vector = FusedSummaryPass.create();
+            FusedSummaryPass scalar = new ScalarSummaryPass();
             long end = System.nanoTime() + 5_000_000_000L;
             SummaryReducer forScalar = null, forVector = null;
             for (int pass = 0, done = 0, fast = 0; ; pass++) {
