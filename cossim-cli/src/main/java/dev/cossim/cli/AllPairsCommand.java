@@ -1,17 +1,13 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.matrix.Metric;
-import dev.cossim.matrix.Normalization;
-import dev.cossim.matrix.RowMatrix;
+import dev.cossim.analysis.Analysis;
+import dev.cossim.analysis.AnalysisResult;
 import dev.cossim.output.AllPairsReport;
 import dev.cossim.output.AtomicOutputDir;
-import dev.cossim.reduce.Histogram;
-import dev.cossim.reduce.PairStatistics;
-import dev.cossim.reduce.SummaryReducer;
-import dev.cossim.source.EmbeddingModel;
+import dev.cossim.results.Distribution;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Statistics;
 import dev.cossim.vocab.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,52 +41,23 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
 
     @Override
     public Integer call() throws IOException {
-        String modelSpec = modelSpec();
-        Metric metric = metric();
-        if (bins < 1) {
-            throw new CossimException("--bins " + bins + ": must be at least 1");
+        Analysis request = request(metric()).histogram(bins).topK(topK);
+        if (range != null) {
+            double[] lohi = parseRange(range);
+            request.range(lohi[0], lohi[1]);
         }
-        if (topK < 0) {
-            throw new CossimException("--top-k " + topK + ": must be 0 or more");
-        }
-        double[] knownBounds = range != null ? parseRange(range) : metric.fixedBounds();
-        SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser(), knownBounds);
-        try (EmbeddingModel m = openModel(modelSpec)) {
-            Prepared p = prepare(m, metric, metric.normalization());
-            RowMatrix rows = p.rows();
-            if (topK >= rows.size()) {
-                throw new CossimException("--top-k " + topK + ": must be less than the number of usable rows (" + rows.size() + ")");
-            }
-            double[] bounds = knownBounds != null ? knownBounds : metric.bounds(rows);
-            String rangeFrom = range != null ? "--range" : metric.normalization() == Normalization.NONE ? "max_norm" : "metric";
-            int[] ids = rows.ids();
-            boolean nearestSmallest = metric.smallerIsCloser();
-            // The kernel (for blas: loading OpenBLAS, about 0.3 s) is set up before the clock starts, like the input.
-            AllPairsEngine engine = engine(metric);
-            long t0 = System.nanoTime();
-            SummaryReducer r = MatrixExport.run(this, p, saveMatrix, dtype,
-                    () -> new SummaryReducer(ids, bins, bounds[0], bounds[1], topK, nearestSmallest));
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            printHeader(out(), p);
-            printSummary(out(), m, rows, r, seconds, engine, metric, p.pairs().count());
-            printMatrixNote(out());
-            if (outDir != null) {
-                try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
-                    ObjectNode json = AllPairsReport.summary(m.description(), metric.label(), rows, r, m.vocabulary());
-                    json.put("selection", p.a().describe());
-                    if (p.pairs().rectangular()) {
-                        json.put("against", p.b().describe());
-                        json.put("n_a", p.pairs().sizeA());
-                        json.put("n_b", p.pairs().sizeB());
-                    }
-                    ((ObjectNode) json.get("histogram")).put("range_from", rangeFrom);
-                    AllPairsReport.writeJson(json, dir.file("summary.json"));
-                    if (r.topK() != null) {
-                        AllPairsReport.writeNeighbors(r.topK(), m.vocabulary(), dir.file("neighbors.tsv"));
-                    }
-                    dir.commit();
-                    out().println("wrote:     " + dir.finalPath("summary.json") + (r.topK() != null ? ", " + dir.finalPath("neighbors.tsv") : ""));
+        AnalysisResult r = withMatrix(request, saveMatrix, dtype).run();
+        printHeader(out(), r);
+        printSummary(out(), r);
+        printMatrixNote(out(), r);
+        if (outDir != null) {
+            try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
+                AllPairsReport.writeJson(r.allPairsSummary(), dir.file("summary.json"));
+                if (r.topK() != null) {
+                    AllPairsReport.writeNeighbors(r.topK(), r.vocabulary(), dir.file("neighbors.tsv"));
                 }
+                dir.commit();
+                out().println("wrote:     " + dir.finalPath("summary.json") + (r.topK() != null ? ", " + dir.finalPath("neighbors.tsv") : ""));
             }
         }
         return 0;
@@ -112,26 +79,24 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
         throw new CossimException("--range " + s + ": expected LO,HI with LO < HI, e.g. --range -1,1");
     }
 
-    private static void printSummary(PrintWriter o, EmbeddingModel m, RowMatrix rows, SummaryReducer r, double seconds, AllPairsEngine engine,
-                                     Metric metric, long pairs) {
-        Vocabulary v = m.vocabulary();
-        PairStatistics s = r.statistics();
-        o.printf(Locale.ROOT, "%-10s mean %.6f  std %.6f%n", metric.label() + ":", s.mean(), s.std());
+    private static void printSummary(PrintWriter o, AnalysisResult r) {
+        Vocabulary v = r.vocabulary();
+        Statistics s = r.statistics();
+        o.printf(Locale.ROOT, "%-10s mean %.6f  std %.6f%n", r.metric().label() + ":", s.mean(), s.std());
         o.printf(Locale.ROOT, "min:       %.6f  %s%n", s.min().similarity(), pair(v, s.min()));
         o.printf(Locale.ROOT, "max:       %.6f  %s%n", s.max().similarity(), pair(v, s.max()));
         printHistogram(o, r.histogram());
-        boolean cross = pairs != (long) rows.size() * (rows.size() - 1) / 2;
-        double flops = cross ? 2.0 * pairs * rows.dim() : 2.0 * rows.size() * (double) rows.size() * rows.dim();
+        double seconds = r.seconds();
         o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel (%.1f effective GFLOP/s = %s / time)%n",
-                seconds, engine.threads(), engine.kernel().name(), flops / seconds / 1e9, cross ? "2*|A|*|B|*d" : "2*N^2*d");
+                seconds, r.threads(), r.kernel(), r.effectiveFlops() / seconds / 1e9, r.rectangular() ? "2*|A|*|B|*d" : "2*N^2*d");
     }
 
-    private static String pair(Vocabulary v, PairStatistics.Pair p) {
+    private static String pair(Vocabulary v, Pair p) {
         return "\"" + v.display(p.i()) + "\" (" + p.i() + ") ~ \"" + v.display(p.j()) + "\" (" + p.j() + ")";
     }
 
     /** A coarse text histogram: the fine bins regrouped into about 16 rows spanning the occupied range. */
-    private static void printHistogram(PrintWriter o, Histogram h) {
+    private static void printHistogram(PrintWriter o, Distribution h) {
         long[] c = h.counts();
         int first = 0, last = c.length - 1;
         while (first < last && c[first] == 0) {

@@ -1,6 +1,6 @@
 package dev.cossim.cli;
 
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,7 +1,7 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.query.Corpus;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,11 +1,14 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
+import dev.cossim.ParameterException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 
 /** Entry point: {@code cossim <command> ...}. User errors print one line and exit 2; --debug adds the stack trace. */
@@ -43,6 +46,10 @@ public final class Main {
             if (debug) {
                 ex.printStackTrace(err);
             }
+            if (ex instanceof ParameterException pe) {
+                err.println("cossim: error: " + render(pe, c));
+                return 2;
+            }
             if (ex instanceof CossimException) {
                 err.println("cossim: error: " + ex.getMessage());
                 return 2;
@@ -60,6 +67,28 @@ public final class Main {
             err.println("cossim: error: out of memory; raise the heap with JAVA_OPTS=-Xmx... or select fewer rows");
             return 2;
         }
+    }
+
+    /** Library parameters whose option has another name than "--" + the parameter. */
+    private static final Map<String, List<String>> OPTION_NAMES = Map.of(
+            "top-pairs", List.of("--count"),
+            "matrix file", List.of("--save-matrix"),
+            "heatmap size", List.of("--size", "--blocks"),
+            "sample-pairs", List.of("--samples"),
+            "top-k", List.of("-k"),
+            "unused pattern", List.of("--unused", "--pattern"));
+
+    /** A library parameter error in the words of the command that ran: its option's name where it has one. */
+    static String render(ParameterException pe, CommandLine c) {
+        List<String> names = new java.util.ArrayList<>();
+        names.add("--" + pe.parameter().replace(' ', '-'));
+        names.addAll(OPTION_NAMES.getOrDefault(pe.parameter(), List.of()));
+        for (String n : names) {
+            if (c.getCommandSpec().optionsMap().containsKey(n)) {
+                return pe.renderAs(n);
+            }
+        }
+        return pe.getMessage();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,7 +1,7 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.source.DefaultModel;
 import dev.cossim.source.EmbeddingModel;

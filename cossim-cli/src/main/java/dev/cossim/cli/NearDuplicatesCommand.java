@@ -1,16 +1,12 @@
 package dev.cossim.cli;
 
-import dev.cossim.engine.AllPairsEngine;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cossim.CossimException;
-import dev.cossim.matrix.Metric;
 import dev.cossim.output.AllPairsReport;
 import dev.cossim.output.AnalysisReport;
 import dev.cossim.output.AtomicOutputDir;
-import dev.cossim.reduce.NearDuplicates;
-import dev.cossim.reduce.PairStatistics;
-import dev.cossim.source.EmbeddingModel;
+import dev.cossim.analysis.AnalysisResult;
+import dev.cossim.analysis.NearDuplicateGroups;
 import dev.cossim.vocab.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Group;
 
 @Command(name = "near-duplicates", description = {
         "Every pair at or above a similarity threshold (at or below, for euclidean), joined into groups (connected components), largest first.",
@@ -40,39 +38,28 @@ final class NearDuplicatesCommand extends AnalysisCommand implements Callable<In
 
     @Override
     public Integer call() throws IOException {
-        if (maxPairs < 0) {
-            throw new CossimException("--max-pairs " + maxPairs + ": must be 0 or more");
+        AnalysisResult r = request(metric()).nearDuplicates(threshold, maxPairs).run();
+        NearDuplicateGroups nd = r.nearDuplicates();
+        PrintWriter o = out();
+        printHeader(o, r);
+        String rel = nd.below() ? "<=" : ">=";
+        o.printf(Locale.ROOT, "threshold: %s %s%n", rel, threshold);
+        o.printf(Locale.ROOT, "found:     %,d pairs %s %s (exact count)%n", nd.count(), rel, threshold);
+        List<Group> groups = nd.groups();
+        long inGroups = groups.stream().mapToLong(Group::size).sum();
+        o.printf(Locale.ROOT, "groups:    %,d (connected components of those pairs), holding %,d rows%n", groups.size(), inGroups);
+        Vocabulary v = r.vocabulary();
+        for (int g = 0; g < Math.min(show, groups.size()); g++) {
+            Group gr = groups.get(g);
+            o.printf(Locale.ROOT, "  #%d: %,d rows, %,d pairs, values %.6f..%.6f: %s%n", g + 1, gr.size(), gr.pairs(),
+                    gr.minValue(), gr.maxValue(), preview(v, gr.ids(), 12));
         }
-        Metric metric = metric();
-        try (EmbeddingModel m = openModel(modelSpec())) {
-            Prepared p = prepare(m, metric, metric.normalization());
-            int[] ids = p.ids();
-            boolean below = metric.smallerIsCloser();
-            AllPairsEngine engine = engine(metric); // set up before the clock starts, as in all-pairs
-            long t0 = System.nanoTime();
-            NearDuplicates nd = p.pairs().run(engine, () -> new NearDuplicates(ids, threshold, below, maxPairs), progress());
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            PrintWriter o = out();
-            printHeader(o, p);
-            String rel = below ? "<=" : ">=";
-            o.printf(Locale.ROOT, "threshold: %s %s%n", rel, threshold);
-            o.printf(Locale.ROOT, "found:     %,d pairs %s %s (exact count)%n", nd.count(), rel, threshold);
-            List<NearDuplicates.Group> groups = nd.groups();
-            long inGroups = groups.stream().mapToLong(NearDuplicates.Group::size).sum();
-            o.printf(Locale.ROOT, "groups:    %,d (connected components of those pairs), holding %,d rows%n", groups.size(), inGroups);
-            Vocabulary v = m.vocabulary();
-            for (int g = 0; g < Math.min(show, groups.size()); g++) {
-                NearDuplicates.Group gr = groups.get(g);
-                o.printf(Locale.ROOT, "  #%d: %,d rows, %,d pairs, values %.6f..%.6f: %s%n", g + 1, gr.size(), gr.pairs(),
-                        gr.minValue(), gr.maxValue(), preview(v, gr.ids(), 12));
-            }
-            if (groups.size() > show) {
-                o.printf(Locale.ROOT, "  ... %,d more groups (--show N, or see groups.tsv)%n", groups.size() - show);
-            }
-            o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", seconds, threads());
-            if (outDir != null) {
-                write(p, nd, groups, v, o);
-            }
+        if (groups.size() > show) {
+            o.printf(Locale.ROOT, "  ... %,d more groups (--show N, or see groups.tsv)%n", groups.size() - show);
+        }
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", r.seconds(), r.threads());
+        if (outDir != null) {
+            write(r, nd, groups, v, o);
         }
         return 0;
     }
@@ -88,24 +75,24 @@ final class NearDuplicatesCommand extends AnalysisCommand implements Callable<In
         return b.toString();
     }
 
-    private void write(Prepared p, NearDuplicates nd, List<NearDuplicates.Group> groups, Vocabulary v, PrintWriter o) throws IOException {
-        ObjectNode s = summary(p);
+    private void write(AnalysisResult p, NearDuplicateGroups nd, List<Group> groups, Vocabulary v, PrintWriter o) throws IOException {
+        ObjectNode s = p.summaryHeader();
         s.put("threshold", threshold);
         s.put("comparison", nd.below() ? "<=" : ">=");
         s.put("pairs_found", nd.count());
         s.put("groups", groups.size());
-        s.put("rows_in_groups", groups.stream().mapToLong(NearDuplicates.Group::size).sum());
+        s.put("rows_in_groups", groups.stream().mapToLong(Group::size).sum());
         ArrayNode sizes = s.putArray("group_sizes");
         groups.forEach(g -> sizes.add(g.size()));
         List<List<String>> groupRows = new ArrayList<>();
         for (int g = 0; g < groups.size(); g++) {
-            NearDuplicates.Group gr = groups.get(g);
+            Group gr = groups.get(g);
             for (int id : gr.ids()) {
                 groupRows.add(List.of(Integer.toString(g + 1), Integer.toString(gr.size()), Long.toString(gr.pairs()),
                         Float.toString(gr.minValue()), Float.toString(gr.maxValue()), Integer.toString(id), AnalysisReport.token(v, id)));
             }
         }
-        PairStatistics.Pair[] pairs = nd.pairs();
+        Pair[] pairs = nd.pairs();
         try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
             AllPairsReport.writeJson(s, dir.file("summary.json"));
             AnalysisReport.writeTsv(dir.file("groups.tsv"), List.of("group", "size", "pairs", "min_value", "max_value", "id", "token"), groupRows);

@@ -1,10 +1,8 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import dev.cossim.engine.NearestRows;
-import dev.cossim.matrix.Normalization;
-import dev.cossim.matrix.RowMatrix;
-import dev.cossim.reduce.TopKNeighbors;
+import dev.cossim.analysis.Analysis;
+import dev.cossim.analysis.Nearest;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.text.HfTokenizer;
 import picocli.CommandLine.Command;
@@ -36,30 +34,20 @@ final class NeighborsCommand extends ModelCommand implements Callable<Integer> {
         String word = rest(args, 1).getFirst();
         try (EmbeddingModel m = openModel(modelSpec); HfTokenizer tok = tokenizer(modelSpec)) {
             Term t = Term.resolve(word, m, tok, "WORD");
-            if (k < 1 || k >= m.rows()) {
-                throw new CossimException("-k " + k + ": must be between 1 and " + (m.rows() - 1) + " (the matrix has " + m.rows() + " rows)");
-            }
             if (select.against != null) {
                 throw new CossimException("--against: neighbors searches one set of rows; use --rows, --match, --stride or --sample to choose it");
             }
             Selection sel = select.selection();
-            var kernel = kernel();
-            RowMatrix rows = sel.isAll() ? RowMatrix.of(m.matrix(), Normalization.UNIT)
-                    : RowMatrix.of(m.matrix(), Normalization.UNIT, sel.apply(m.rows(), m.vocabulary()));
-            if (rows.size() == 0) {
-                throw new CossimException("the selection " + sel.describe() + " leaves no usable rows to search");
-            }
             double[] q = t.meanVector(m);
-            float[] unit = PairCommand.unit(q);
-            if (!Float.isFinite(unit[0])) {
+            if (Analysis.unit(q) == null) {
                 throw new CossimException("WORD '" + word + "': its embedding is a zero vector or not finite, so it has no cosine neighbours");
             }
-            TopKNeighbors.Neighbors nb = NearestRows.find(kernel, rows, unit, k, t.single() ? t.id() : -1);
+            Nearest nb = Analysis.of(m).rows(sel).kernel(engine.kernelName).log(err()::println).nearest(q, k, t.single() ? t.id() : -1);
             PrintWriter o = out();
             o.println("nearest neighbours of " + t.describe() + " by cosine similarity");
-            o.println("model: " + m.description() + (rows.excludedCount() > 0 ? " (" + rows.excludedCount() + " zero or non-finite rows left out)" : ""));
+            o.println("model: " + m.description() + (nb.excluded() > 0 ? " (" + nb.excluded() + " zero or non-finite rows left out)" : ""));
             if (!sel.isAll()) {
-                o.printf(Locale.ROOT, "among:  %,d rows (%s)%n", rows.size(), sel.describe());
+                o.printf(Locale.ROOT, "among:  %,d rows (%s)%n", nb.searched(), sel.describe());
             }
             o.println(" rank      id  similarity  token");
             for (int r = 0; r < nb.ids().length; r++) {

@@ -1,7 +1,8 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import dev.cossim.engine.AllPairsEngine;
+import dev.cossim.analysis.Analysis;
+import dev.cossim.analysis.AnalysisResult;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.RowMatrix;
@@ -17,8 +18,6 @@ import dev.cossim.plots.HistogramSeries;
 import dev.cossim.plots.PairSample;
 import dev.cossim.plots.ReportBuilder;
 import dev.cossim.plots.RowStats;
-import dev.cossim.reduce.Histogram;
-import dev.cossim.reduce.PooledHeatmap;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.text.HfTokenizer;
 import picocli.CommandLine.Command;
@@ -195,16 +194,12 @@ final class PlotCommand implements Callable<Integer> {
             }
             ColorMap map = ColorMap.of(cmap);
             Selection selection = select.selection();
-            try (EmbeddingModel m = openModel(modelOf(args, 0, "[MODEL]"))) {
-                int[] sel = selection.apply(m.rows(), m.vocabulary());
-                RowMatrix rows = RowMatrix.of(m.matrix(), met.normalization(), sel);
-                if (rows.size() < 2) {
-                    throw new CossimException("the selection " + selection.describe() + " leaves fewer than two usable rows ("
-                            + sel.length + " selected, " + rows.excludedCount() + " zero or non-finite)");
-                }
-                int blocks = Math.min(size, rows.size());
-                AllPairsEngine engine = new AllPairsEngine(met.kernel(kernel()), threads());
-                PooledHeatmap ph = engine.run(rows, () -> new PooledHeatmap(rows.size(), blocks), progress());
+            {
+                AnalysisResult r = Analysis.open(modelOf(args, 0, "[MODEL]"), tensor, vocab).metric(met).rows(selection)
+                        .heatmap(size).kernel(engine.kernelName).threads(threads()).progress(progress()).log(err()::println).run();
+                RowMatrix rows = r.rows();
+                dev.cossim.results.Heatmap ph = r.heatmap();
+                int blocks = ph.size();
                 String what = (selection.isAll() ? "all rows" : String.format(Locale.ROOT, "%s, %,d rows", selection.describe(), rows.size()))
                         + (blocks < rows.size() ? ", " + pool + " of " + blocks + "x" + blocks + " blocks" : "");
                 String title = switch (met) {
@@ -252,19 +247,12 @@ final class PlotCommand implements Callable<Integer> {
             List<Metric> parsed = metrics.stream().map(PlotCommand::metric).toList();
             TileKernel dots = kernel();
             for (String spec : specs) {
-                try (EmbeddingModel m = openModel(spec)) {
-                    for (Metric metric : parsed) {
-                        RowMatrix rows = RowMatrix.of(m.matrix(), metric.normalization());
-                        if (rows.size() < 2) {
-                            throw new CossimException(m.file().origin() + ": fewer than two usable rows");
-                        }
-                        // Fine bins over bounds every pair respects ([-1, 1]; for dot and euclidean from the largest norm).
-                        double[] range = metric.bounds(rows);
-                        AllPairsEngine engine = new AllPairsEngine(metric.kernel(dots), threads());
-                        Histogram h = engine.run(rows, () -> new Histogram(range[0], range[1], 20_000), progress());
-                        String label = (specs.size() > 1 ? m.description() + " " : "") + metric.label();
-                        series.add(HistogramSeries.of(label, h));
-                    }
+                for (Metric metric : parsed) {
+                    // Fine bins over bounds every pair respects ([-1, 1]; for dot and euclidean from the largest norm).
+                    AnalysisResult r = Analysis.open(spec, tensor, vocab).metric(metric).histogram(20_000)
+                            .kernel(dots).threads(threads()).progress(progress()).run();
+                    String label = (specs.size() > 1 ? r.modelDescription() + " " : "") + metric.label();
+                    series.add(HistogramSeries.of(label, r.histogram()));
                 }
             }
             String title = "Distribution of similarities" + (specs.size() == 1 && specs.getFirst() != null ? "" : "");

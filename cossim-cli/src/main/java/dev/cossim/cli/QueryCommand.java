@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.CossimException;
 import dev.cossim.query.Corpus;
-import dev.cossim.query.Metric;
+import dev.cossim.matrix.Metric;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.query.QueryEngine;
 import dev.cossim.text.EmbedManifest;

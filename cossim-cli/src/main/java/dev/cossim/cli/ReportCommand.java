@@ -1,7 +1,6 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import dev.cossim.engine.AllPairsEngine;
 import dev.cossim.plots.HtmlReport;
 import dev.cossim.plots.ReportBuilder;
 import dev.cossim.plots.ReportData;
@@ -72,6 +71,7 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
         if (maxPairs < 0) {
             throw new CossimException("--max-pairs " + maxPairs + ": must be 0 or more");
         }
+        ReportBuilder.unusedPattern(unused); // a bad pattern fails before any work
         Path dir = outFile.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new CossimException("-o " + outFile + ": directory " + dir + " does not exist");
@@ -81,8 +81,7 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
             int[] ids = pair == null ? null : pairIds(m);
             ReportBuilder.Options o = new ReportBuilder.Options(topK, size, 2000, !noCorrelation, samples, seed, unused, 2048, ids,
                     threshold, maxPairs);
-            AllPairsEngine engine = new AllPairsEngine(kernel(), threads());
-            ReportBuilder b = new ReportBuilder(engine, progress(),
+            ReportBuilder b = new ReportBuilder(kernel(), threads(), 0, progress(),
                     line -> err().printf(Locale.ROOT, "report: %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, line));
             ReportData data = b.build(m, o);
             err().printf(Locale.ROOT, "report: %5.1f s  writing the page%n", (System.nanoTime() - t0) / 1e9);

@@ -1,14 +1,13 @@
 package dev.cossim.cli;
 
-import dev.cossim.engine.AllPairsEngine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.VectorStatistics;
 import dev.cossim.output.AllPairsReport;
 import dev.cossim.output.AnalysisReport;
 import dev.cossim.output.AtomicOutputDir;
-import dev.cossim.reduce.RowSimilarity;
-import dev.cossim.source.EmbeddingModel;
+import dev.cossim.analysis.AnalysisResult;
+import dev.cossim.analysis.RowStatistics;
 import dev.cossim.vocab.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,58 +35,52 @@ final class RowStatsCommand extends AnalysisCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException {
         Metric metric = metric();
-        try (EmbeddingModel m = openModel(modelSpec())) {
-            Prepared p = prepare(m, metric, metric.normalization());
-            int[] ids = p.ids();
-            boolean below = metric.smallerIsCloser();
-            AllPairsEngine engine = engine(metric); // set up before the clock starts, as in all-pairs
-            long t0 = System.nanoTime();
-            RowSimilarity rs = p.pairs().run(engine, () -> new RowSimilarity(ids.length, threshold, below), progress());
-            VectorStatistics vs = VectorStatistics.of(m.matrix(), ids);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            PrintWriter o = out();
-            printHeader(o, p);
-            describe(o, "norm", vs.norm());
-            describe(o, "mean", vs.mean());
-            describe(o, "L1 mean", vs.l1Mean());
-            double[] meanSim = IntStream.range(0, ids.length).mapToDouble(rs::mean).toArray();
-            describe(o, "mean " + metric.label(), meanSim);
-            long[] hub = IntStream.range(0, ids.length).mapToLong(rs::hubness).toArray();
-            String rel = below ? "<=" : ">=";
-            o.printf(Locale.ROOT, "hubness:   pairs %s %s per row: mean %.3f, max %d; %,d rows have none%n", rel, threshold,
-                    java.util.Arrays.stream(hub).average().orElse(0), java.util.Arrays.stream(hub).max().orElse(0),
-                    java.util.Arrays.stream(hub).filter(h -> h == 0).count());
-            Vocabulary v = m.vocabulary();
-            Integer[] order = IntStream.range(0, ids.length).boxed()
-                    .sorted(Comparator.<Integer>comparingLong(r -> -hub[r]).thenComparingInt(r -> ids[r])).toArray(Integer[]::new);
-            o.println("top hubs:  (id, token, pairs " + rel + " " + threshold + ", mean " + metric.label() + ")");
-            for (int q = 0; q < Math.min(show, order.length); q++) {
-                int r = order[q];
-                o.printf(Locale.ROOT, "  %7d  %-20s %8d  %.6f%n", ids[r], v.display(ids[r]), hub[r], meanSim[r]);
+        AnalysisResult res = request(metric).rowStatistics(threshold).run();
+        RowStatistics rs = res.rowStatistics();
+        VectorStatistics vs = rs.vectors();
+        int[] ids = rs.ids();
+        PrintWriter o = out();
+        printHeader(o, res);
+        describe(o, "norm", vs.norm());
+        describe(o, "mean", vs.mean());
+        describe(o, "L1 mean", vs.l1Mean());
+        double[] meanSim = rs.meanSimilarity();
+        describe(o, "mean " + metric.label(), meanSim);
+        long[] hub = rs.hubness();
+        String rel = rs.below() ? "<=" : ">=";
+        o.printf(Locale.ROOT, "hubness:   pairs %s %s per row: mean %.3f, max %d; %,d rows have none%n", rel, threshold,
+                java.util.Arrays.stream(hub).average().orElse(0), java.util.Arrays.stream(hub).max().orElse(0),
+                java.util.Arrays.stream(hub).filter(h -> h == 0).count());
+        Vocabulary v = res.vocabulary();
+        Integer[] order = IntStream.range(0, ids.length).boxed()
+                .sorted(Comparator.<Integer>comparingLong(r -> -hub[r]).thenComparingInt(r -> ids[r])).toArray(Integer[]::new);
+        o.println("top hubs:  (id, token, pairs " + rel + " " + threshold + ", mean " + metric.label() + ")");
+        for (int q = 0; q < Math.min(show, order.length); q++) {
+            int r = order[q];
+            o.printf(Locale.ROOT, "  %7d  %-20s %8d  %.6f%n", ids[r], v.display(ids[r]), hub[r], meanSim[r]);
+        }
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", res.seconds(), res.threads());
+        if (outDir != null) {
+            ObjectNode s = res.summaryHeader();
+            s.put("threshold", threshold);
+            s.put("comparison", rel);
+            s.set("norm", stats(vs.norm()));
+            s.set("mean", stats(vs.mean()));
+            s.set("l1_mean", stats(vs.l1Mean()));
+            s.set("mean_similarity", stats(meanSim));
+            s.set("hubness", stats(java.util.Arrays.stream(hub).asDoubleStream().toArray()));
+            List<List<String>> rows = new ArrayList<>();
+            for (int r = 0; r < ids.length; r++) {
+                rows.add(List.of(Integer.toString(ids[r]), AnalysisReport.token(v, ids[r]), Double.toString(vs.norm()[r]),
+                        Double.toString(vs.mean()[r]), Double.toString(vs.l1Mean()[r]), Double.toString(meanSim[r]),
+                        Long.toString(hub[r])));
             }
-            o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", seconds, threads());
-            if (outDir != null) {
-                ObjectNode s = summary(p);
-                s.put("threshold", threshold);
-                s.put("comparison", rel);
-                s.set("norm", stats(vs.norm()));
-                s.set("mean", stats(vs.mean()));
-                s.set("l1_mean", stats(vs.l1Mean()));
-                s.set("mean_similarity", stats(meanSim));
-                s.set("hubness", stats(java.util.Arrays.stream(hub).asDoubleStream().toArray()));
-                List<List<String>> rows = new ArrayList<>();
-                for (int r = 0; r < ids.length; r++) {
-                    rows.add(List.of(Integer.toString(ids[r]), AnalysisReport.token(v, ids[r]), Double.toString(vs.norm()[r]),
-                            Double.toString(vs.mean()[r]), Double.toString(vs.l1Mean()[r]), Double.toString(meanSim[r]),
-                            Long.toString(hub[r])));
-                }
-                try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
-                    AllPairsReport.writeJson(s, dir.file("summary.json"));
-                    AnalysisReport.writeTsv(dir.file("rows.tsv"),
-                            List.of("id", "token", "norm", "mean", "l1_mean", "mean_similarity", "above_threshold"), rows);
-                    dir.commit();
-                    o.println("wrote:     " + dir.finalPath("summary.json") + ", rows.tsv");
-                }
+            try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
+                AllPairsReport.writeJson(s, dir.file("summary.json"));
+                AnalysisReport.writeTsv(dir.file("rows.tsv"),
+                        List.of("id", "token", "norm", "mean", "l1_mean", "mean_similarity", "above_threshold"), rows);
+                dir.commit();
+                o.println("wrote:     " + dir.finalPath("summary.json") + ", rows.tsv");
             }
         }
         return 0;

@@ -1,15 +1,12 @@
 package dev.cossim.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cossim.CossimException;
-import dev.cossim.matrix.Metric;
 import dev.cossim.output.AllPairsReport;
 import dev.cossim.output.AnalysisReport;
 import dev.cossim.output.AtomicOutputDir;
-import dev.cossim.reduce.DistinctValues;
-import dev.cossim.reduce.PairStatistics;
-import dev.cossim.reduce.SubmatrixValues;
-import dev.cossim.source.EmbeddingModel;
+import dev.cossim.analysis.AnalysisResult;
+import dev.cossim.analysis.SubmatrixSummary;
+import dev.cossim.results.Statistics;
 import dev.cossim.vocab.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.cossim.results.DistinctCounts;
 
 @Command(name = "submatrix", description = {
         "The values of a selection's similarity submatrix: how many non-redundant values, how many distinct at float16 and at",
@@ -41,60 +39,50 @@ final class SubmatrixCommand extends AnalysisCommand implements Callable<Integer
 
     @Override
     public Integer call() throws IOException {
-        Metric metric = metric();
-        try (EmbeddingModel m = openModel(modelSpec())) {
-            Prepared p = prepare(m, metric, metric.normalization());
-            if (p.pairs().count() > maxPairs) {
-                throw new CossimException(String.format(Locale.ROOT, "the selection has %,d pairs, more than --max-pairs %,d; "
-                        + "select fewer rows (--rows, --match, --stride, --sample) or raise --max-pairs", p.pairs().count(), maxPairs));
-            }
-            int[] ids = p.ids();
-            long t0 = System.nanoTime();
-            SubmatrixValues sv = MatrixExport.run(this, p, saveMatrix, dtype, () -> new SubmatrixValues(ids));
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            PairStatistics s = sv.statistics();
-            DistinctValues.Counted f16 = sv.distinct().float16();
-            DistinctValues.Counted f32 = sv.distinct().float32();
-            PrintWriter o = out();
-            printHeader(o, p);
-            Vocabulary v = m.vocabulary();
-            o.printf(Locale.ROOT, "There are %,d non-redundant values, %,d of which are unique at float16 (%,d at float32).%n",
-                    s.count(), f16.distinct(), f32.distinct());
-            o.printf(Locale.ROOT, "min:       %.6f  \"%s\" (%d) ~ \"%s\" (%d)%n", s.min().similarity(), v.display(s.min().i()), s.min().i(), v.display(s.min().j()), s.min().j());
-            o.printf(Locale.ROOT, "max:       %.6f  \"%s\" (%d) ~ \"%s\" (%d)%n", s.max().similarity(), v.display(s.max().i()), s.max().i(), v.display(s.max().j()), s.max().j());
-            o.printf(Locale.ROOT, "mean:      %.6f  std %.6f%n", s.mean(), s.std());
-            if (f16.distinct() <= show) {
-                o.println("unique float16 values (count):");
-                StringBuilder b = new StringBuilder();
-                for (int q = 0; q < f16.distinct(); q++) {
-                    b.append(String.format(Locale.ROOT, "  %.6g (%,d)", f16.values()[q], f16.counts()[q]));
-                    if (q % 6 == 5 || q == f16.distinct() - 1) {
-                        o.println(b);
-                        b.setLength(0);
-                    }
+        AnalysisResult r = withMatrix(request(metric()).submatrixValues(maxPairs), saveMatrix, dtype).run();
+        SubmatrixSummary sv = r.submatrix();
+        Statistics s = sv.statistics();
+        DistinctCounts f16 = sv.float16();
+        DistinctCounts f32 = sv.float32();
+        PrintWriter o = out();
+        printHeader(o, r);
+        Vocabulary v = r.vocabulary();
+        o.printf(Locale.ROOT, "There are %,d non-redundant values, %,d of which are unique at float16 (%,d at float32).%n",
+                s.count(), f16.distinct(), f32.distinct());
+        o.printf(Locale.ROOT, "min:       %.6f  \"%s\" (%d) ~ \"%s\" (%d)%n", s.min().similarity(), v.display(s.min().i()), s.min().i(), v.display(s.min().j()), s.min().j());
+        o.printf(Locale.ROOT, "max:       %.6f  \"%s\" (%d) ~ \"%s\" (%d)%n", s.max().similarity(), v.display(s.max().i()), s.max().i(), v.display(s.max().j()), s.max().j());
+        o.printf(Locale.ROOT, "mean:      %.6f  std %.6f%n", s.mean(), s.std());
+        if (f16.distinct() <= show) {
+            o.println("unique float16 values (count):");
+            StringBuilder b = new StringBuilder();
+            for (int q = 0; q < f16.distinct(); q++) {
+                b.append(String.format(Locale.ROOT, "  %.6g (%,d)", f16.values()[q], f16.counts()[q]));
+                if (q % 6 == 5 || q == f16.distinct() - 1) {
+                    o.println(b);
+                    b.setLength(0);
                 }
             }
-            o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", seconds, threads());
-            printMatrixNote(o);
-            if (outDir != null) {
-                ObjectNode js = summary(p);
-                js.put("non_redundant", s.count());
-                js.put("unique_f16", f16.distinct());
-                js.put("unique_f32", f32.distinct());
-                js.set("statistics", AnalysisReport.statistics(s, v));
-                try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
-                    AllPairsReport.writeJson(js, dir.file("summary.json"));
-                    writeValues(dir.file("values-f16.tsv"), f16);
-                    writeValues(dir.file("values-f32.tsv"), f32);
-                    dir.commit();
-                    o.println("wrote:     " + dir.finalPath("summary.json") + ", values-f16.tsv, values-f32.tsv");
-                }
+        }
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", r.seconds(), r.threads());
+        printMatrixNote(o, r);
+        if (outDir != null) {
+            ObjectNode js = r.summaryHeader();
+            js.put("non_redundant", s.count());
+            js.put("unique_f16", f16.distinct());
+            js.put("unique_f32", f32.distinct());
+            js.set("statistics", AnalysisReport.statistics(s, v));
+            try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
+                AllPairsReport.writeJson(js, dir.file("summary.json"));
+                writeValues(dir.file("values-f16.tsv"), f16);
+                writeValues(dir.file("values-f32.tsv"), f32);
+                dir.commit();
+                o.println("wrote:     " + dir.finalPath("summary.json") + ", values-f16.tsv, values-f32.tsv");
             }
         }
         return 0;
     }
 
-    private static void writeValues(Path file, DistinctValues.Counted c) throws IOException {
+    private static void writeValues(Path file, DistinctCounts c) throws IOException {
         List<List<String>> rows = new ArrayList<>(c.distinct());
         for (int q = 0; q < c.distinct(); q++) {
             rows.add(List.of(Float.toString(c.values()[q]), Long.toString(c.counts()[q])));

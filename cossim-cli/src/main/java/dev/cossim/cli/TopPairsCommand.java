@@ -1,15 +1,11 @@
 package dev.cossim.cli;
 
-import dev.cossim.engine.AllPairsEngine;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cossim.CossimException;
 import dev.cossim.matrix.Metric;
 import dev.cossim.output.AllPairsReport;
 import dev.cossim.output.AnalysisReport;
 import dev.cossim.output.AtomicOutputDir;
-import dev.cossim.reduce.PairStatistics;
-import dev.cossim.reduce.TopPairs;
-import dev.cossim.source.EmbeddingModel;
+import dev.cossim.analysis.AnalysisResult;
 import dev.cossim.vocab.Vocabulary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.cossim.results.Pair;
 
 @Command(name = "top-pairs", description = "The M most similar pairs overall (or the least similar with --least), each unordered pair once; ties go to the lower ids.")
 final class TopPairsCommand extends AnalysisCommand implements Callable<Integer> {
@@ -31,45 +28,33 @@ final class TopPairsCommand extends AnalysisCommand implements Callable<Integer>
 
     @Override
     public Integer call() throws IOException {
-        if (count < 1) {
-            throw new CossimException("--count " + count + ": must be at least 1");
-        }
         Metric metric = metric();
-        try (EmbeddingModel m = openModel(modelSpec())) {
-            Prepared p = prepare(m, metric, metric.normalization());
-            int[] ids = p.ids();
-            // "Most similar" is the largest value, or the smallest distance.
-            boolean smallest = metric.smallerIsCloser() != least;
-            AllPairsEngine engine = engine(metric); // set up before the clock starts, as in all-pairs
-            long t0 = System.nanoTime();
-            TopPairs top = p.pairs().run(engine, () -> new TopPairs(ids, count, smallest), progress());
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            PairStatistics.Pair[] pairs = top.pairs();
-            PrintWriter o = out();
-            printHeader(o, p);
-            o.printf(Locale.ROOT, "%s %d pairs by %s:%n", least ? "least similar" : "most similar", pairs.length, metric.label());
-            o.println(" rank       i        j       value  tokens");
-            Vocabulary v = m.vocabulary();
+        AnalysisResult r = request(metric).topPairs(count, least).run();
+        Pair[] pairs = r.topPairs();
+        PrintWriter o = out();
+        printHeader(o, r);
+        o.printf(Locale.ROOT, "%s %d pairs by %s:%n", least ? "least similar" : "most similar", pairs.length, metric.label());
+        o.println(" rank       i        j       value  tokens");
+        Vocabulary v = r.vocabulary();
+        for (int q = 0; q < pairs.length; q++) {
+            o.printf(Locale.ROOT, "%5d %7d  %7d  %10.6f  %s ~ %s%n", q + 1, pairs[q].i(), pairs[q].j(), pairs[q].similarity(),
+                    v.display(pairs[q].i()), v.display(pairs[q].j()));
+        }
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", r.seconds(), r.threads());
+        if (outDir != null) {
+            ObjectNode s = r.summaryHeader();
+            s.put("order", least ? "least similar" : "most similar");
+            s.put("count", pairs.length);
+            List<List<String>> rows = new ArrayList<>();
             for (int q = 0; q < pairs.length; q++) {
-                o.printf(Locale.ROOT, "%5d %7d  %7d  %10.6f  %s ~ %s%n", q + 1, pairs[q].i(), pairs[q].j(), pairs[q].similarity(),
-                        v.display(pairs[q].i()), v.display(pairs[q].j()));
+                rows.add(List.of(Integer.toString(q + 1), Integer.toString(pairs[q].i()), AnalysisReport.token(v, pairs[q].i()),
+                        Integer.toString(pairs[q].j()), AnalysisReport.token(v, pairs[q].j()), Float.toString(pairs[q].similarity())));
             }
-            o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", seconds, threads());
-            if (outDir != null) {
-                ObjectNode s = summary(p);
-                s.put("order", least ? "least similar" : "most similar");
-                s.put("count", pairs.length);
-                List<List<String>> rows = new ArrayList<>();
-                for (int q = 0; q < pairs.length; q++) {
-                    rows.add(List.of(Integer.toString(q + 1), Integer.toString(pairs[q].i()), AnalysisReport.token(v, pairs[q].i()),
-                            Integer.toString(pairs[q].j()), AnalysisReport.token(v, pairs[q].j()), Float.toString(pairs[q].similarity())));
-                }
-                try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
-                    AllPairsReport.writeJson(s, dir.file("summary.json"));
-                    AnalysisReport.writeTsv(dir.file("top-pairs.tsv"), List.of("rank", "i", "token_i", "j", "token_j", "value"), rows);
-                    dir.commit();
-                    o.println("wrote:     " + dir.finalPath("summary.json") + ", top-pairs.tsv");
-                }
+            try (AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
+                AllPairsReport.writeJson(s, dir.file("summary.json"));
+                AnalysisReport.writeTsv(dir.file("top-pairs.tsv"), List.of("rank", "i", "token_i", "j", "token_j", "value"), rows);
+                dir.commit();
+                o.println("wrote:     " + dir.finalPath("summary.json") + ", top-pairs.tsv");
             }
         }
         return 0;

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import dev.cossim.analysis.ProgressListener;
 
 /**
  * Walks the tiles of the upper triangle of the all-pairs similarity matrix (row block I against column blocks J >= I),

@@ -3,6 +3,7 @@ package dev.cossim.engine;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.reduce.TopKNeighbors;
+import dev.cossim.results.Neighbors;
 
 /** The k rows of a matrix most similar to one query vector (prepared like the rows), through the tile kernel. */
 public final class NearestRows {
@@ -15,7 +16,7 @@ public final class NearestRows {
      * @param query     a vector prepared like the matrix's rows (unit length for cosine)
      * @param excludeId an original id to leave out (the query's own row), or -1
      */
-    public static TopKNeighbors.Neighbors find(TileKernel kernel, RowMatrix m, float[] query, int k, int excludeId) {
+    public static Neighbors find(TileKernel kernel, RowMatrix m, float[] query, int k, int excludeId) {
         int n = m.size();
         int d = m.dim();
         TopKNeighbors top = new TopKNeighbors(new int[]{excludeId}, k);

@@ -3,6 +3,7 @@ package dev.cossim.engine;
 import dev.cossim.matrix.RowMatrix;
 
 import java.util.function.Supplier;
+import dev.cossim.analysis.ProgressListener;
 
 /**
  * The pairs an analysis covers: every unordered pair within the rows ({@code split < 0}), or, for a rectangular run,

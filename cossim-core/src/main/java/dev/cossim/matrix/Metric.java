@@ -1,6 +1,6 @@
 package dev.cossim.matrix;
 
-import dev.cossim.CossimException;
+import dev.cossim.ParameterException;
 import dev.cossim.kernel.EuclideanTileKernel;
 import dev.cossim.kernel.TileKernel;
 
@@ -29,12 +29,15 @@ public enum Metric {
         this.boundedByOne = boundedByOne;
     }
 
+    /** A metric by name, as users write it: cosine (cos), correlation (corr, pearson), dot (ip, inner), euclidean (l2, euclid). */
     public static Metric parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CossimException("--metric " + s + ": unknown metric (choose cosine, correlation, dot or euclidean)");
-        }
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "cosine", "cos" -> COSINE;
+            case "correlation", "corr", "pearson" -> CORRELATION;
+            case "dot", "ip", "inner" -> DOT;
+            case "euclidean", "l2", "euclid" -> EUCLIDEAN;
+            default -> throw new ParameterException("metric", s, "unknown metric (choose cosine, correlation, dot or euclidean)");
+        };
     }
 
     /** Lower-case name as users write it and reports print it. */
@@ -49,6 +52,41 @@ public enum Metric {
     /** True when smaller values mean more similar (distances). */
     public boolean smallerIsCloser() {
         return this == EUCLIDEAN;
+    }
+
+    /** Whether larger values are nearer (cosine, correlation, dot) or smaller ones (Euclidean distance). */
+    public boolean largest() {
+        return !smallerIsCloser();
+    }
+
+    /**
+     * The exact value in double of two raw vectors: the reference every kernel is checked against. Correlation
+     * centres both on their own means first; zero-length vectors give NaN for cosine and correlation.
+     */
+    public double score(double[] q, double[] x) {
+        double mq = 0, mx = 0;
+        if (this == CORRELATION) {
+            for (int i = 0; i < q.length; i++) {
+                mq += q[i];
+                mx += x[i];
+            }
+            mq /= q.length;
+            mx /= x.length;
+        }
+        double dot = 0, qq = 0, xx = 0, dd = 0;
+        for (int i = 0; i < q.length; i++) {
+            double a = q[i] - mq, b = x[i] - mx;
+            dot += a * b;
+            qq += a * a;
+            xx += b * b;
+            double diff = q[i] - x[i];
+            dd += diff * diff;
+        }
+        return switch (this) {
+            case COSINE, CORRELATION -> dot / Math.sqrt(qq * xx);
+            case DOT -> dot;
+            case EUCLIDEAN -> Math.sqrt(dd);
+        };
     }
 
     /** The kernel whose tiles hold this metric's values, given a dot-product kernel. */

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.matrix.RowMatrix;
-import dev.cossim.reduce.Histogram;
-import dev.cossim.reduce.PairStatistics;
-import dev.cossim.reduce.SummaryReducer;
-import dev.cossim.reduce.TopKNeighbors;
 import dev.cossim.vocab.Vocabulary;
 
 import java.io.BufferedWriter;
@@ -16,6 +12,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Distribution;
+import dev.cossim.results.NeighborTable;
+import dev.cossim.results.Neighbors;
+import dev.cossim.results.Statistics;
 
 /**
  * The files of an all-pairs run: {@code summary.json} (n, dim, pairs, mean, std, min, max, excluded_rows,
@@ -27,8 +28,8 @@ public final class AllPairsReport {
     private AllPairsReport() {
     }
 
-    public static ObjectNode summary(String model, String metric, RowMatrix m, SummaryReducer r, Vocabulary vocab) {
-        return summary(model, metric, m.size(), m.dim(), m.zeroRows(), m.nonFiniteRows(), r, vocab);
+    public static ObjectNode summary(String model, String metric, RowMatrix m, Statistics s, Distribution h, Vocabulary vocab) {
+        return summary(model, metric, m.size(), m.dim(), m.zeroRows(), m.nonFiniteRows(), s, h, vocab);
     }
 
     /**
@@ -36,13 +37,12 @@ public final class AllPairsReport {
      * matrix in one JVM (the Spark job).
      */
     public static ObjectNode summary(String model, String metric, int n, int dim, int[] zeroRows, int[] nonFiniteRows,
-                                     SummaryReducer r, Vocabulary vocab) {
+                                     Statistics s, Distribution h, Vocabulary vocab) {
         ObjectNode root = JSON.createObjectNode();
         root.put("model", model);
         root.put("metric", metric);
         root.put("n", n);
         root.put("dim", dim);
-        PairStatistics s = r.statistics();
         root.put("pairs", s.count());
         root.put("mean", s.mean());
         root.put("std", s.std());
@@ -58,7 +58,6 @@ public final class AllPairsReport {
         for (int id : nonFiniteRows) {
             nonFinite.add(id);
         }
-        Histogram h = r.histogram();
         ObjectNode hist = root.putObject("histogram");
         hist.put("lo", h.lo());
         hist.put("hi", h.hi());
@@ -70,7 +69,7 @@ public final class AllPairsReport {
         return root;
     }
 
-    private static ObjectNode pair(PairStatistics.Pair p, Vocabulary vocab) {
+    private static ObjectNode pair(Pair p, Vocabulary vocab) {
         ObjectNode o = JSON.createObjectNode();
         o.put("similarity", (double) p.similarity());
         o.put("i", p.i());
@@ -84,11 +83,11 @@ public final class AllPairsReport {
         JSON.writeValue(file.toFile(), node);
     }
 
-    public static void writeNeighbors(TopKNeighbors topK, Vocabulary vocab, Path file) throws IOException {
+    public static void writeNeighbors(NeighborTable topK, Vocabulary vocab, Path file) throws IOException {
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write("id\ttoken\trank\tneighbor_id\tneighbor_token\tsimilarity\n");
             for (int r = 0; r < topK.rows(); r++) {
-                TopKNeighbors.Neighbors nb = topK.neighbors(r);
+                Neighbors nb = topK.neighbors(r);
                 String token = tsv(vocab.display(nb.id()));
                 for (int q = 0; q < nb.ids().length; q++) {
                     w.write(Integer.toString(nb.id()));

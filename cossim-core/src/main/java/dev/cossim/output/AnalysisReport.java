@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.engine.PairSet;
 import dev.cossim.matrix.RowMatrix;
-import dev.cossim.reduce.Histogram;
-import dev.cossim.reduce.PairStatistics;
 import dev.cossim.vocab.Vocabulary;
 
 import java.io.BufferedWriter;
@@ -15,6 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.cossim.results.Distribution;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Statistics;
 
 /**
  * Pieces of the analysis commands' files: the common summary.json header (model, metric, selection, rows, pairs,
@@ -55,7 +56,7 @@ public final class AnalysisReport {
     }
 
     /** count, mean, std, min and max (with their pairs) of one series. */
-    public static ObjectNode statistics(PairStatistics s, Vocabulary vocab) {
+    public static ObjectNode statistics(Statistics s, Vocabulary vocab) {
         ObjectNode o = JSON.createObjectNode();
         o.put("count", s.count());
         o.put("mean", s.mean());
@@ -65,7 +66,7 @@ public final class AnalysisReport {
         return o;
     }
 
-    public static ObjectNode pair(PairStatistics.Pair p, Vocabulary vocab) {
+    public static ObjectNode pair(Pair p, Vocabulary vocab) {
         ObjectNode o = JSON.createObjectNode();
         o.put("value", (double) p.similarity());
         o.put("i", p.i());
@@ -75,7 +76,7 @@ public final class AnalysisReport {
         return o;
     }
 
-    public static ObjectNode histogram(Histogram h, String rangeFrom) {
+    public static ObjectNode histogram(Distribution h, String rangeFrom) {
         ObjectNode hist = JSON.createObjectNode();
         hist.put("lo", h.lo());
         hist.put("hi", h.hi());

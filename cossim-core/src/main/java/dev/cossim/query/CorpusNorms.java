@@ -1,6 +1,6 @@
 package dev.cossim.query;
 
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 
 import java.util.ArrayList;
 import java.util.List;

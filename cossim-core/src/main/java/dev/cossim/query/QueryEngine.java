@@ -1,8 +1,11 @@
 package dev.cossim.query;
 
+import dev.cossim.ParameterException;
+import dev.cossim.matrix.Metric;
+
 import dev.cossim.CossimException;
 import dev.cossim.engine.JitWarmUp;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
 
 import java.util.ArrayList;
@@ -78,7 +81,10 @@ public final class QueryEngine {
             throw new CossimException("no queries given");
         }
         if (k < 1) {
-            throw new CossimException("-k " + k + ": must be at least 1");
+            throw new ParameterException("top-k", k, "must be at least 1");
+        }
+        if (metric == Metric.CORRELATION) {
+            throw new ParameterException("metric", metric.label(), "corpus queries compare by cosine, dot or euclidean");
         }
         float[] qm = prepareQueries(queries, names, metric, d);
         int block = Math.max(1, Math.min(this.block, MAX_BLOCK_SCORES / nq));

@@ -7,6 +7,8 @@ import dev.cossim.matrix.RowMatrix;
 import dev.cossim.source.Tensor;
 
 import java.util.Arrays;
+import dev.cossim.results.SampledPairs;
+import dev.cossim.results.LargestDifference;
 
 /**
  * Correlation and cosine of every pair in one pass (the seed's Part 5). The engine runs on mean-centred unit rows, so
@@ -280,12 +282,12 @@ public final class CorrelationVsCosine implements TileReducer<CorrelationVsCosin
     }
 
     /** The pair where |cosine - correlation| is largest (ties: lower ids). */
-    public Difference largestDifference() {
-        return new Difference(maxDiffI, maxDiffJ, maxDiffCos, maxDiffCorr);
+    public LargestDifference largestDifference() {
+        return new LargestDifference(maxDiffI, maxDiffJ, maxDiffCos, maxDiffCorr);
     }
 
     /** The sampled pairs ordered by (i, j): parallel arrays of ids, cosines and correlations. */
-    public Sample sample() {
+    public SampledPairs sample() {
         Integer[] order = new Integer[sSize];
         Arrays.setAll(order, q -> q);
         Arrays.sort(order, (x, y) -> sI[x] != sI[y] ? Integer.compare(sI[x], sI[y]) : Integer.compare(sJ[x], sJ[y]));
@@ -298,24 +300,12 @@ public final class CorrelationVsCosine implements TileReducer<CorrelationVsCosin
             cos[q] = sCos[p];
             corr[q] = sCorr[p];
         }
-        return new Sample(i, j, cos, corr);
+        return new SampledPairs(i, j, cos, corr);
     }
 
     public long seed() {
         return seed;
     }
 
-    /** Sampled pairs: original ids (i < j) with both values. */
-    public record Sample(int[] i, int[] j, float[] cosine, float[] correlation) {
-        public int size() {
-            return i.length;
-        }
-    }
 
-    /** A pair with both of its values. */
-    public record Difference(int i, int j, float cosine, float correlation) {
-        public float absolute() {
-            return Math.abs(cosine - correlation);
-        }
-    }
 }

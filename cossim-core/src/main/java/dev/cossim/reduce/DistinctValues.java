@@ -4,6 +4,7 @@ import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 
 import java.util.Arrays;
+import dev.cossim.results.DistinctCounts;
 
 /**
  * The multiset of pair values of a (sub)matrix, at float16 and at float32 precision: how many values there are, how
@@ -115,17 +116,17 @@ public final class DistinctValues implements TileReducer<DistinctValues>, java.i
     }
 
     /** Distinct float32 values, ascending, with their counts. */
-    public Counted float32() {
+    public DistinctCounts float32() {
         flush();
         float[] v = new float[keys.length];
         for (int q = 0; q < keys.length; q++) {
             v[q] = value(keys[q]);
         }
-        return new Counted(v, counts.clone());
+        return new DistinctCounts(v, counts.clone());
     }
 
     /** Distinct values after rounding to float16, ascending (as float32), with their counts. */
-    public Counted float16() {
+    public DistinctCounts float16() {
         int distinct = 0;
         for (long c : half) {
             if (c > 0) {
@@ -146,13 +147,7 @@ public final class DistinctValues implements TileReducer<DistinctValues>, java.i
             v[q] = value(order[q]);
             c[q] = half[Float.floatToFloat16(v[q]) & 0xffff];
         }
-        return new Counted(v, c);
+        return new DistinctCounts(v, c);
     }
 
-    /** Distinct values ascending and how often each occurs. */
-    public record Counted(float[] values, long[] counts) {
-        public int distinct() {
-            return values.length;
-        }
-    }
 }

@@ -7,7 +7,7 @@ import dev.cossim.engine.TileReducer;
  * Exact histogram of every unordered pair's similarity: {@code bins} equal-width bins over [lo, hi]; bin i covers
  * [lo + i*w, lo + (i+1)*w); values are clamped to [lo, hi], so hi itself falls in the last bin.
  */
-public final class Histogram implements TileReducer<Histogram>, java.io.Serializable {
+public final class Histogram implements TileReducer<Histogram>, dev.cossim.results.Distribution, java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private final double lo;

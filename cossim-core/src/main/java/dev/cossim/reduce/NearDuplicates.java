@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Group;
 
 /**
  * Every pair whose value reaches a threshold ({@code >= t}, or {@code <= t} for a distance), joined into connected
@@ -120,16 +122,16 @@ public final class NearDuplicates implements TileReducer<NearDuplicates>, java.i
     }
 
     /** The qualifying pairs by original ids (i < j), best first, ties by lower (i, j). */
-    public PairStatistics.Pair[] pairs() {
+    public Pair[] pairs() {
         requireComplete();
-        PairStatistics.Pair[] out = new PairStatistics.Pair[kept];
+        Pair[] out = new Pair[kept];
         for (int q = 0; q < kept; q++) {
             int a = ids[pi[q]], b = ids[pj[q]];
-            out[q] = new PairStatistics.Pair(Math.min(a, b), Math.max(a, b), pv[q]);
+            out[q] = new Pair(Math.min(a, b), Math.max(a, b), pv[q]);
         }
-        Comparator<PairStatistics.Pair> byValue = Comparator.comparingDouble(PairStatistics.Pair::similarity);
+        Comparator<Pair> byValue = Comparator.comparingDouble(Pair::similarity);
         Arrays.sort(out, (below ? byValue : byValue.reversed())
-                .thenComparingInt(PairStatistics.Pair::i).thenComparingInt(PairStatistics.Pair::j));
+                .thenComparingInt(Pair::i).thenComparingInt(Pair::j));
         return out;
     }
 
@@ -184,13 +186,4 @@ public final class NearDuplicates implements TileReducer<NearDuplicates>, java.i
         return out;
     }
 
-    /**
-     * One connected component: original ids ascending, the number of qualifying pairs inside it, and the lowest and
-     * highest value among those pairs.
-     */
-    public record Group(int[] ids, long pairs, float minValue, float maxValue) {
-        public int size() {
-            return ids.length;
-        }
-    }
 }

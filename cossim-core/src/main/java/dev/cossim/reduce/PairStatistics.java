@@ -2,6 +2,7 @@ package dev.cossim.reduce;
 
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
+import dev.cossim.results.Pair;
 
 /**
  * Count, mean, population standard deviation, and the minimum and maximum pair of all unordered pairs. Each tile is
@@ -9,7 +10,7 @@ import dev.cossim.engine.TileReducer;
  * formula, so the variance stays accurate over 10^9 pairs. Extreme pairs are reported by original row id; ties go to
  * the lower (i, j).
  */
-public final class PairStatistics implements TileReducer<PairStatistics>, java.io.Serializable {
+public final class PairStatistics implements TileReducer<PairStatistics>, dev.cossim.results.Statistics, java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int[] ids;
@@ -149,7 +150,4 @@ public final class PairStatistics implements TileReducer<PairStatistics>, java.i
         return new Pair(maxI, maxJ, max);
     }
 
-    /** A pair of original row ids, i < j, and its similarity. */
-    public record Pair(int i, int j, float similarity) {
-    }
 }

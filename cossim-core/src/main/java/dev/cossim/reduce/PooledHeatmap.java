@@ -14,7 +14,7 @@ import dev.cossim.engine.TileReducer;
  * both (i, j) and (j, i) of the full matrix and is counted twice there. The self-similarities (the matrix diagonal)
  * are read from the diagonal entries of diagonal tiles, which the kernel computes anyway.
  */
-public final class PooledHeatmap implements TileReducer<PooledHeatmap> {
+public final class PooledHeatmap implements TileReducer<PooledHeatmap>, dev.cossim.results.Heatmap {
     private final int n;
     private final int size;
     private final int[] blockOf;

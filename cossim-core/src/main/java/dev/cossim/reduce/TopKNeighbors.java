@@ -2,13 +2,14 @@ package dev.cossim.reduce;
 
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
+import dev.cossim.results.Neighbors;
 
 /**
  * The k most similar other rows of every row (self excluded; ties broken by the lower id). Each row keeps a binary
  * min-heap of size k whose root is its current k-th best, so most candidates are rejected by one comparison before
  * the heap is touched. Each unordered pair in a tile is offered to both of its rows.
  */
-public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.Serializable {
+public final class TopKNeighbors implements TileReducer<TopKNeighbors>, dev.cossim.results.NeighborTable, java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int k;
@@ -164,7 +165,4 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, java.io.
         return new Neighbors(ids[r], outIds, outSims);
     }
 
-    /** A row's neighbours, best first. */
-    public record Neighbors(int id, int[] ids, float[] similarities) {
-    }
 }

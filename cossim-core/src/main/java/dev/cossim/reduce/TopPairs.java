@@ -4,6 +4,7 @@ import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 
 import java.util.Arrays;
+import dev.cossim.results.Pair;
 
 /**
  * The M best pairs of the whole run, each unordered pair once: the largest values, or the smallest with
@@ -123,15 +124,15 @@ public final class TopPairs implements TileReducer<TopPairs>, java.io.Serializab
     }
 
     /** The kept pairs, best first (largest values, or smallest with {@code smallest}); ties by lower (i, j). */
-    public PairStatistics.Pair[] pairs() {
+    public Pair[] pairs() {
         Integer[] order = new Integer[size];
         Arrays.setAll(order, q -> q);
         Arrays.sort(order, (a, b) -> worse(vals[a], is[a], js[a], vals[b], is[b], js[b]) ? 1
                 : worse(vals[b], is[b], js[b], vals[a], is[a], js[a]) ? -1 : 0);
-        PairStatistics.Pair[] out = new PairStatistics.Pair[size];
+        Pair[] out = new Pair[size];
         for (int q = 0; q < size; q++) {
             int p = order[q];
-            out[q] = new PairStatistics.Pair(is[p], js[p], sign * vals[p]);
+            out[q] = new Pair(is[p], js[p], sign * vals[p]);
         }
         return out;
     }

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.cossim.results.Neighbors;
+import dev.cossim.analysis.ProgressListener;
 
 /** The all-pairs engine with its reducers against a double-precision brute force, on awkward sizes and with ties. */
 class AllPairsEngineTest {
@@ -53,7 +55,7 @@ class AllPairsEngineTest {
 
         if (k > 0) {
             for (int row = 0; row < rows.size(); row++) {
-                TopKNeighbors.Neighbors nb = r.topK().neighbors(row);
+                Neighbors nb = r.topK().neighbors(row);
                 int[] expect = ref.topK(nb.id(), k);
                 assertEquals(expect.length, nb.ids().length);
                 for (int q = 0; q < expect.length; q++) {
@@ -108,7 +110,7 @@ class AllPairsEngineTest {
         int[] ids = rows.ids();
         SummaryReducer r = new AllPairsEngine(new VectorTileKernel(), 2, 16)
                 .run(rows, () -> new SummaryReducer(ids, 50, -1, 1, 3), ProgressListener.NONE);
-        TopKNeighbors.Neighbors nb5 = r.topK().neighbors(rows.indexOf(5));
+        Neighbors nb5 = r.topK().neighbors(rows.indexOf(5));
         assertEquals(1.0, nb5.similarities()[0], 1e-6);
         // Rows 10, 40, 70 tie with row 5; by the lower id that is the order. Row 40's dot may differ by rounding
         // (it was scaled by 2), so only the ids 10 and 70 are asserted beside it.

@@ -25,6 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Neighbors;
+import dev.cossim.results.Group;
+import dev.cossim.analysis.ProgressListener;
 
 /**
  * Every metric, within a selection and across two (A x B), through the engine and the analysis reducers, against the
@@ -89,7 +93,7 @@ class MetricAnalysesTest {
 
         // Top-k: nearest neighbours are the smallest distances for Euclidean.
         for (int r = 0; r < ps.rows().size(); r++) {
-            TopKNeighbors.Neighbors nb = s.topK().neighbors(r);
+            Neighbors nb = s.topK().neighbors(r);
             double[] want = Arrays.stream(ref.pi).toArray().length == 0 ? new double[0] : partnersSorted(ref, nb.id(), low);
             for (int q = 0; q < nb.ids().length; q++) {
                 assertEquals(want[q], nb.similarities()[q], eps, "rank " + q + " of row " + nb.id());
@@ -100,7 +104,7 @@ class MetricAnalysesTest {
         // Top pairs, both directions.
         for (boolean smallest : new boolean[]{false, true}) {
             TopPairs tp = ps.run(engine, () -> new TopPairs(ids, 25, smallest), ProgressListener.NONE);
-            PairStatistics.Pair[] got = tp.pairs();
+            Pair[] got = tp.pairs();
             int[] want = ref.ranked(smallest);
             assertEquals(25, got.length);
             for (int q = 0; q < got.length; q++) {
@@ -115,12 +119,12 @@ class MetricAnalysesTest {
         NearDuplicates nd = ps.run(engine, () -> new NearDuplicates(ids, th, low, 1_000_000), ProgressListener.NONE);
         assertEquals(ref.countQualifying(th, low), nd.count());
         List<int[]> wantGroups = ref.groups(th, low);
-        List<NearDuplicates.Group> gotGroups = nd.groups();
+        List<Group> gotGroups = nd.groups();
         assertEquals(wantGroups.size(), gotGroups.size());
         for (int g = 0; g < wantGroups.size(); g++) {
             assertArrayEquals(wantGroups.get(g), gotGroups.get(g).ids(), "group " + g);
         }
-        assertEquals(nd.count(), gotGroups.stream().mapToLong(NearDuplicates.Group::pairs).sum());
+        assertEquals(nd.count(), gotGroups.stream().mapToLong(Group::pairs).sum());
 
         // Per-row mean and hubness.
         RowSimilarity rs = ps.run(engine, () -> new RowSimilarity(ids.length, th, low), ProgressListener.NONE);
@@ -166,7 +170,7 @@ class MetricAnalysesTest {
         for (int threads : new int[]{1, 3}) {
             AllPairsEngine engine = new AllPairsEngine(new VectorTileKernel(), threads, 7);
             for (boolean smallest : new boolean[]{false, true}) {
-                PairStatistics.Pair[] got = ps.run(engine, () -> new TopPairs(ids, 40, smallest), ProgressListener.NONE).pairs();
+                Pair[] got = ps.run(engine, () -> new TopPairs(ids, 40, smallest), ProgressListener.NONE).pairs();
                 int[] want = ref.ranked(smallest);
                 for (int q = 0; q < got.length; q++) {
                     assertEquals(ref.pi[want[q]], got[q].i(), "top pair " + q);
@@ -183,7 +187,7 @@ class MetricAnalysesTest {
             for (int g = 0; g < want.size(); g++) {
                 assertArrayEquals(want.get(g), nd.groups().get(g).ids());
             }
-            PairStatistics.Pair[] pairs = nd.pairs();
+            Pair[] pairs = nd.pairs();
             assertEquals(nd.count(), pairs.length);
             int[] order = ref.ranked(false);
             for (int q = 0; q < pairs.length; q++) {

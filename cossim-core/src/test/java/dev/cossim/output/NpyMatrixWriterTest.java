@@ -2,7 +2,7 @@ package dev.cossim.output;
 
 import dev.cossim.engine.AllPairsEngine;
 import dev.cossim.engine.PairSet;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.VectorTileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.RowMatrix;

@@ -1,6 +1,6 @@
 package dev.cossim.query;
 
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.source.DType;
 import dev.cossim.testing.Synthetic;
 import org.junit.jupiter.api.Test;

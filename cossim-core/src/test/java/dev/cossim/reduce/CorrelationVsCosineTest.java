@@ -2,7 +2,7 @@ package dev.cossim.reduce;
 
 import dev.cossim.engine.AllPairsEngine;
 import dev.cossim.engine.PairSet;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.VectorTileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.Normalization;
@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.cossim.results.SampledPairs;
+import dev.cossim.results.LargestDifference;
 
 class CorrelationVsCosineTest {
     static final int N = 130, D = 20;
@@ -66,10 +68,10 @@ class CorrelationVsCosineTest {
         assertEquals(cov / cos.count(), r.covariance(), 1e-6);
         assertEquals(cov / cos.count() / (cos.std() * corr.std()), r.agreement(), 1e-5);
         assertEquals(maxDiff, r.largestDifference().absolute(), 1e-5);
-        CorrelationVsCosine.Difference dd = r.largestDifference();
+        LargestDifference dd = r.largestDifference();
         assertEquals(cos.value(dd.i(), dd.j()), dd.cosine(), 2e-6);
 
-        CorrelationVsCosine.Sample s = r.sample();
+        SampledPairs s = r.sample();
         assertEquals(300, s.size());
         for (int q = 0; q < s.size(); q++) {
             assertTrue(s.i()[q] < s.j()[q]);

@@ -2,7 +2,7 @@ package dev.cossim.reduce;
 
 import dev.cossim.engine.AllPairsEngine;
 import dev.cossim.engine.PairSet;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.engine.Tile;
 import dev.cossim.kernel.VectorTileKernel;
 import dev.cossim.matrix.Metric;
@@ -16,6 +16,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.cossim.results.DistinctCounts;
 
 class DistinctValuesTest {
 
@@ -49,7 +50,7 @@ class DistinctValuesTest {
         org.junit.jupiter.api.Assertions.assertTrue(want32.size() > want16.size(), "rounding to float16 merges some values");
     }
 
-    static void check(TreeMap<Float, Long> want, DistinctValues.Counted got) {
+    static void check(TreeMap<Float, Long> want, DistinctCounts got) {
         assertEquals(want.size(), got.distinct());
         int q = 0;
         for (Map.Entry<Float, Long> e : want.entrySet()) {

@@ -1,7 +1,7 @@
 package dev.cossim.reduce;
 
 import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.ScalarTileKernel;
 import dev.cossim.kernel.VectorTileKernel;
 import dev.cossim.matrix.Normalization;

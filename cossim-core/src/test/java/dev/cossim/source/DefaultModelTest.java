@@ -1,7 +1,7 @@
 package dev.cossim.source;
 
 import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.VectorTileKernel;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
@@ -19,6 +19,7 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.cossim.results.Neighbors;
 
 /** The embedded all-MiniLM-L6-v2, read from the Maven Central jar, and the engine on a sample of it. */
 class DefaultModelTest {
@@ -78,7 +79,7 @@ class DefaultModelTest {
         assertTrue(moved / 2 <= ref.nearEdge(-1, 1, 2000, 1e-6), "only pairs within 1e-6 of an edge may move: " + moved / 2);
         // Brute force ranks by the packed index; map back to model ids.
         for (int row = 0; row < n; row += 7) {
-            TopKNeighbors.Neighbors nb = s.topK().neighbors(row);
+            Neighbors nb = s.topK().neighbors(row);
             int[] expect = ref.topK(row, 5);
             for (int q = 0; q < 5; q++) {
                 double w = ref.sims[row][expect[q]];

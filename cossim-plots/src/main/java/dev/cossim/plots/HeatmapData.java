@@ -1,6 +1,6 @@
 package dev.cossim.plots;
 
-import dev.cossim.reduce.PooledHeatmap;
+import dev.cossim.results.Heatmap;
 
 /**
  * A square grid of similarity values to draw: row-major {@code size x size}, cell (a, b) covering tokens
@@ -15,8 +15,8 @@ public record HeatmapData(String title, float[] grid, int size, String axisLabel
         }
     }
 
-    /** Mean (or max, when {@code max}) pooled blocks of a {@link PooledHeatmap}. */
-    public static HeatmapData of(PooledHeatmap h, boolean max, String title, String axisLabel, double axisLo,
+    /** Mean (or max, when {@code max}) pooled blocks of a {@link Heatmap}. */
+    public static HeatmapData of(Heatmap h, boolean max, String title, String axisLabel, double axisLo,
                                  double axisHi, String valueLabel) {
         return new HeatmapData(title, max ? h.max() : h.mean(), h.size(), axisLabel, axisLo, axisHi, valueLabel);
     }

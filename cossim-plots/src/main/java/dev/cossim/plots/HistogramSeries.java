@@ -1,6 +1,6 @@
 package dev.cossim.plots;
 
-import dev.cossim.reduce.Histogram;
+import dev.cossim.results.Distribution;
 
 /**
  * Counts in equal-width bins over [lo, hi] for one model or metric: the exact all-pairs histogram, or any other.
@@ -9,7 +9,7 @@ import dev.cossim.reduce.Histogram;
  */
 public record HistogramSeries(String label, double lo, double hi, long[] counts) {
 
-    public static HistogramSeries of(String label, Histogram h) {
+    public static HistogramSeries of(String label, Distribution h) {
         return new HistogramSeries(label, h.lo(), h.hi(), h.counts());
     }
 

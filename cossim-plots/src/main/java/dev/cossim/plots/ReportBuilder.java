@@ -1,16 +1,20 @@
 package dev.cossim.plots;
 
-import dev.cossim.CossimException;
-import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.ParameterException;
+import dev.cossim.analysis.Analysis;
+import dev.cossim.analysis.AnalysisResult;
+import dev.cossim.analysis.NearDuplicateGroups;
+import dev.cossim.analysis.ProgressListener;
+import dev.cossim.kernel.TileKernel;
+import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.NormStatistics;
-import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
-import dev.cossim.reduce.NearDuplicates;
-import dev.cossim.reduce.PairStatistics;
-import dev.cossim.reduce.PooledHeatmap;
-import dev.cossim.reduce.SummaryReducer;
-import dev.cossim.reduce.TopKNeighbors;
+import dev.cossim.results.Group;
+import dev.cossim.results.Heatmap;
+import dev.cossim.results.NeighborTable;
+import dev.cossim.results.Neighbors;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Statistics;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.vocab.Vocabulary;
 
@@ -19,10 +23,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import dev.cossim.results.Pair;
+import dev.cossim.results.Neighbors;
+import dev.cossim.results.Group;
 
 /**
  * Computes a model's report: one all-pairs pass over the cosine tiles feeding every reducer at once
- * ({@link ReportReducer}: summary, top-k, pooled heatmap, near-duplicate groups), an optional second pass for the correlation histogram (other normalisation, so other
+ * (one {@link Analysis}: summary, top-k, pooled heatmap, near-duplicate groups), an optional second pass for the correlation histogram (other normalisation, so other
  * tiles), and the cheap per-row loops (means, norms, the sampled correlation-vs-cosine pairs).
  */
 public final class ReportBuilder {
@@ -40,41 +47,43 @@ public final class ReportBuilder {
         }
     }
 
-    private final AllPairsEngine engine;
+    private final TileKernel kernel;
+    private final int threads;
+    private final int block;
     private final ProgressListener progress;
     private final Consumer<String> log;
 
-    public ReportBuilder(AllPairsEngine engine, ProgressListener progress, Consumer<String> log) {
-        this.engine = engine;
+    /**
+     * @param kernel the dot-product tile kernel both passes use
+     * @param block  rows per tile block (0: the kernel's preferred size)
+     */
+    public ReportBuilder(TileKernel kernel, int threads, int block, ProgressListener progress, Consumer<String> log) {
+        this.kernel = kernel;
+        this.threads = threads;
+        this.block = block;
         this.progress = progress;
         this.log = log;
     }
 
+    private Analysis request(EmbeddingModel m, Metric metric) {
+        return Analysis.of(m).metric(metric).kernel(kernel).threads(threads).block(block).progress(progress);
+    }
+
     public ReportData build(EmbeddingModel m, Options o) {
         Vocabulary vocab = m.vocabulary();
-        RowMatrix rows = RowMatrix.of(m.matrix(), Normalization.UNIT);
-        if (rows.size() < 2) {
-            throw new CossimException(m.file().origin() + ": fewer than two usable rows (" + rows.excludedCount() + " zero or non-finite)");
-        }
-        int k = Math.min(o.k(), rows.size() - 1);
-        int[] ids = rows.ids();
-        log.accept("pass 1: cosine tiles -> histogram, statistics, top-" + k + ", " + Math.min(o.heatmapSize(), rows.size())
+        log.accept("pass 1: cosine tiles -> histogram, statistics, top-" + o.k() + ", " + Math.min(o.heatmapSize(), m.rows())
                 + "^2 pooled heatmap, near-duplicates >= " + o.threshold());
-        long t0 = System.nanoTime();
-        ReportReducer r = engine.run(rows, () -> new ReportReducer(ids, o.bins(), k, o.heatmapSize(), o.threshold(), o.maxPairs()), progress);
-        double cosSeconds = (System.nanoTime() - t0) / 1e9;
+        AnalysisResult r = request(m, Metric.COSINE).histogram(o.bins()).range(-1, 1).topK(o.k()).heatmap(o.heatmapSize())
+                .nearDuplicates(o.threshold(), o.maxPairs()).run();
+        RowMatrix rows = r.rows();
+        double cosSeconds = r.seconds();
 
-        SummaryReducer corr = null;
+        AnalysisResult corr = null;
         double corrSeconds = 0;
         if (o.correlation()) {
             log.accept("pass 2: correlation tiles (mean-centred rows) -> histogram, statistics");
-            RowMatrix centred = RowMatrix.of(m.matrix(), Normalization.CENTRED_UNIT);
-            if (centred.size() >= 2) {
-                int[] cids = centred.ids();
-                long t1 = System.nanoTime();
-                corr = engine.run(centred, () -> new SummaryReducer(cids, o.bins(), -1, 1, 0), progress);
-                corrSeconds = (System.nanoTime() - t1) / 1e9;
-            }
+            corr = request(m, Metric.CORRELATION).histogram(o.bins()).range(-1, 1).run();
+            corrSeconds = corr.seconds();
         }
         log.accept("per-row means and norms, " + o.samplePairs() + " sampled pairs, embedding image");
         RowStats stats = RowStats.of(m.matrix());
@@ -90,7 +99,7 @@ public final class ReportBuilder {
         m.matrix().readFloats((long) pair[0] * m.dim(), va, 0, m.dim());
         m.matrix().readFloats((long) pair[1] * m.dim(), vb, 0, m.dim());
         String name = m.description();
-        PooledHeatmap ph = r.heatmap();
+        Heatmap ph = r.heatmap();
         int n = rows.size();
         String pooled = ph.size() == n ? "every row" : String.format(Locale.ROOT, "%d x %d blocks of about %d rows", ph.size(), ph.size(), Math.round((double) n / ph.size()));
         HeatmapData mean = HeatmapData.of(ph, false, "Token cosine similarities (block mean)", "Tokens (packed row)", 0, n, "Cosine similarity");
@@ -100,7 +109,7 @@ public final class ReportBuilder {
         figs.add(new ReportData.Captioned(Charts.heatmap(max, Defaults.limits(max, ColorMap.PLASMA), 760, 640),
                 "The same blocks, max-pooled: bright spots are near-duplicate pairs."));
         List<HistogramSeries> hs = new ArrayList<>();
-        hs.add(HistogramSeries.of("cosine", r.summary().histogram()));
+        hs.add(HistogramSeries.of("cosine", r.histogram()));
         if (corr != null) {
             hs.add(HistogramSeries.of("correlation", corr.histogram()));
         }
@@ -121,7 +130,7 @@ public final class ReportBuilder {
                 String.format(Locale.ROOT, "The embedding matrix (bwr, limits +-%.3g: 99th percentile of |value|).", lim)));
 
         List<ReportData.Entry> s = new ArrayList<>();
-        PairStatistics st = r.summary().statistics();
+        Statistics st = r.statistics();
         s.add(new ReportData.Entry("model", name + "  " + m.matrix().describe()));
         s.add(new ReportData.Entry("rows", String.format(Locale.ROOT, "%,d used, %d excluded (%d zero, %d non-finite), dim %d",
                 n, rows.excludedCount(), rows.zeroRows().length, rows.nonFiniteRows().length, rows.dim())));
@@ -130,7 +139,7 @@ public final class ReportBuilder {
         s.add(new ReportData.Entry("cosine min", pair(vocab, st.min())));
         s.add(new ReportData.Entry("cosine max", pair(vocab, st.max())));
         if (corr != null) {
-            PairStatistics cs = corr.statistics();
+            Statistics cs = corr.statistics();
             s.add(new ReportData.Entry("correlation mean / std", String.format(Locale.ROOT, "%.6f / %.6f", cs.mean(), cs.std())));
             s.add(new ReportData.Entry("correlation min", pair(vocab, cs.min())));
             s.add(new ReportData.Entry("correlation max", pair(vocab, cs.max())));
@@ -144,16 +153,16 @@ public final class ReportBuilder {
         s.add(new ReportData.Entry("tokens matching " + o.unusedPattern(), String.format(Locale.ROOT, "%,d of %,d", unusedCount, unused.length)));
         s.add(new ReportData.Entry("time", String.format(Locale.ROOT, "cosine pass %.1f s%s on %d threads, %s kernel",
                 cosSeconds, corr != null ? String.format(Locale.ROOT, ", correlation pass %.1f s", corrSeconds) : "",
-                engine.threads(), engine.kernel().name())));
+                r.threads(), r.kernel())));
 
-        NearDuplicates nd = r.nearDuplicates();
+        NearDuplicateGroups nd = r.nearDuplicates();
         s.add(new ReportData.Entry("near-duplicates", String.format(Locale.ROOT, "%,d pairs with cosine >= %s", nd.count(), o.threshold())));
-        return new ReportData(name, s, figs, neighborTable(r.summary().topK(), vocab, m.rows()), nearDuplicateGroups(nd, o));
+        return new ReportData(name, s, figs, neighborTable(r.topK(), vocab, m.rows()), nearDuplicateGroups(nd, o));
     }
 
     /** The reducer's groups as the page lists them (original ids, largest first); no groups when too many pairs to keep. */
-    static ReportData.NearDuplicates nearDuplicateGroups(NearDuplicates nd, Options o) {
-        List<int[]> groups = nd.complete() ? nd.groups().stream().map(NearDuplicates.Group::ids).toList() : null;
+    static ReportData.NearDuplicates nearDuplicateGroups(NearDuplicateGroups nd, Options o) {
+        List<int[]> groups = nd.complete() ? nd.groups().stream().map(Group::ids).toList() : null;
         return new ReportData.NearDuplicates("cosine", o.threshold(), nd.count(), o.maxPairs(), groups);
     }
 
@@ -167,18 +176,22 @@ public final class ReportBuilder {
         return new int[]{rows / 3, 2 * rows / 3};
     }
 
-    static String pair(Vocabulary v, PairStatistics.Pair p) {
+    static String pair(Vocabulary v, Pair p) {
         return String.format(Locale.ROOT, "%.6f  \"%s\" (%d) ~ \"%s\" (%d)", p.similarity(), v.display(p.i()), p.i(), v.display(p.j()), p.j());
     }
 
-    /** Rows whose token matches the pattern (find, not full match: "^\[unused" anchors itself). */
-    public static boolean[] unusedMask(Vocabulary v, int rows, String pattern) {
-        Pattern p;
+    /** The unused-token pattern, compiled; a bad one fails here, before any work. */
+    public static Pattern unusedPattern(String pattern) {
         try {
-            p = Pattern.compile(pattern);
+            return Pattern.compile(pattern);
         } catch (java.util.regex.PatternSyntaxException e) {
-            throw new CossimException("--unused '" + pattern + "': not a regular expression (" + e.getDescription() + ")");
+            throw new ParameterException("unused pattern", "'" + pattern + "'", "not a regular expression (" + e.getDescription() + ")");
         }
+    }
+
+    /** Rows whose token matches the pattern (find, not full match: "^\\[unused" anchors itself). */
+    public static boolean[] unusedMask(Vocabulary v, int rows, String pattern) {
+        Pattern p = unusedPattern(pattern);
         boolean[] out = new boolean[rows];
         for (int id = 0; id < rows; id++) {
             String t = id < v.size() ? v.token(id) : null;
@@ -187,7 +200,7 @@ public final class ReportBuilder {
         return out;
     }
 
-    static ReportData.NeighborTable neighborTable(TopKNeighbors top, Vocabulary v, int rows) {
+    static ReportData.NeighborTable neighborTable(NeighborTable top, Vocabulary v, int rows) {
         if (top == null) {
             return null;
         }
@@ -201,7 +214,7 @@ public final class ReportBuilder {
         float[] sims = new float[top.rows() * k];
         java.util.Arrays.fill(nbrs, -1);
         for (int r = 0; r < top.rows(); r++) {
-            TopKNeighbors.Neighbors nb = top.neighbors(r);
+            Neighbors nb = top.neighbors(r);
             ids[r] = nb.id();
             System.arraycopy(nb.ids(), 0, nbrs, r * k, nb.ids().length);
             System.arraycopy(nb.similarities(), 0, sims, r * k, nb.similarities().length);

@@ -1,7 +1,7 @@
 package dev.cossim.plots;
 
 import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.VectorTileKernel;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.source.Tensor;
@@ -74,7 +74,7 @@ class ReportTest {
         };
         List<String> log = new ArrayList<>();
         ReportBuilder.Options o = new ReportBuilder.Options(5, 64, 2000, true, 300, 1, "^\\[unused", 128, null, 0.99, 1000);
-        data = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 64), counting, log::add).build(model, o);
+        data = new ReportBuilder(new VectorTileKernel(), 2, 64, counting, log::add).build(model, o);
         html = HtmlReport.render(data);
     }
 
@@ -160,7 +160,7 @@ class ReportTest {
         String[] tok = new String[n];
         java.util.Arrays.setAll(tok, i -> "t" + i);
         ReportBuilder.Options o = new ReportBuilder.Options(3, 16, 200, false, 10, 1, "^\\[unused", 16, null, threshold, 100_000);
-        ReportData.NearDuplicates got = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 16), ProgressListener.NONE, s -> {
+        ReportData.NearDuplicates got = new ReportBuilder(new VectorTileKernel(), 2, 16, ProgressListener.NONE, s -> {
         }).build(model(x, n, d, tok), o).nearDuplicates();
 
         BruteForce ref = new BruteForce(x, n, d);
@@ -190,7 +190,7 @@ class ReportTest {
         assertEquals(want, got.groups().stream().map(g -> java.util.Arrays.stream(g).boxed().toList()).toList());
 
         ReportBuilder.Options few = new ReportBuilder.Options(3, 16, 200, false, 10, 1, "^\\[unused", 16, null, threshold, pairs - 1);
-        ReportData.NearDuplicates over = new ReportBuilder(new AllPairsEngine(new VectorTileKernel(), 2, 16), ProgressListener.NONE, s -> {
+        ReportData.NearDuplicates over = new ReportBuilder(new VectorTileKernel(), 2, 16, ProgressListener.NONE, s -> {
         }).build(model(x, n, d, tok), few).nearDuplicates();
         assertEquals(pairs, over.pairs(), "past the limit the count stays exact");
         assertEquals(null, over.groups(), "but no groups from an incomplete set of pairs");

@@ -8,6 +8,7 @@ import dev.cossim.reduce.TopKNeighbors;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.cossim.results.Neighbors;
 
 /**
  * What one Spark partition of panel pairs contributes: the histogram and statistics of its pairs, partial top-k
@@ -80,7 +81,7 @@ final class AllPairsPartial implements Serializable {
     private void split(TopKNeighbors pairTop, Panel panel, int offset) {
         TopKNeighbors target = topK.computeIfAbsent(panel.index, p -> new TopKNeighbors(panel.ids, settings.topK()));
         for (int r = 0; r < panel.size(); r++) {
-            TopKNeighbors.Neighbors nb = pairTop.neighbors(offset + r);
+            Neighbors nb = pairTop.neighbors(offset + r);
             for (int q = 0; q < nb.ids().length; q++) {
                 target.offer(r, nb.similarities()[q], nb.ids()[q]);
             }

@@ -1,6 +1,6 @@
 package dev.cossim.spark;
 
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 
 import java.io.PrintStream;
 import java.util.Locale;

@@ -2,7 +2,7 @@ package dev.cossim.spark;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.CossimException;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.output.AllPairsReport;
 import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.reduce.TopKNeighbors;
@@ -20,6 +20,7 @@ import scala.Tuple2;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import dev.cossim.results.Neighbors;
 
 /**
  * Exact all-pairs similarity on Spark. The usable rows are cut into the engine's blocks and panels
@@ -145,7 +146,7 @@ public final class SparkAllPairs {
             spark.createDataFrame(groupRows, GROUPS).coalesce(1).write().parquet(out.path("groups.parquet"));
         }
         ObjectNode json = AllPairsReport.summary(input.description(), "cosine", n, input.dim(), input.zeroRows(),
-                input.nonFiniteRows(), summary, input.vocabulary());
+                input.nonFiniteRows(), summary.statistics(), summary.histogram(), input.vocabulary());
         if (s.nearDuplicates()) {
             ObjectNode nd = json.putObject("near_duplicates");
             nd.put("threshold", Double.parseDouble(Float.toString(s.nearDup()))); // 0.35, not 0.3499999940395355
@@ -171,7 +172,7 @@ public final class SparkAllPairs {
     private static Iterator<Row> neighborRows(TopKNeighbors top) {
         List<Row> rows = new ArrayList<>(top.rows() * top.k());
         for (int r = 0; r < top.rows(); r++) {
-            TopKNeighbors.Neighbors nb = top.neighbors(r);
+            Neighbors nb = top.neighbors(r);
             for (int q = 0; q < nb.ids().length; q++) {
                 rows.add(RowFactory.create(nb.id(), q + 1, nb.ids()[q], nb.similarities()[q]));
             }

@@ -1,7 +1,7 @@
 package dev.cossim.spark;
 
 import dev.cossim.CossimException;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.engine.Tile;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.reduce.TopKNeighbors;
@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.StructType;
 
 import java.util.ArrayList;
 import java.util.List;
+import dev.cossim.results.Neighbors;
 
 /**
  * Exact top-k of every query against a corpus on Spark: the prepared queries are broadcast, each task scans one
@@ -90,7 +91,7 @@ public final class SparkQuery {
             }
             List<Row> rows = new ArrayList<>();
             for (int r = 0; r < top.rows(); r++) {
-                TopKNeighbors.Neighbors nb = top.neighbors(r);
+                Neighbors nb = top.neighbors(r);
                 for (int j = 0; j < nb.ids().length; j++) {
                     rows.add(RowFactory.create(nb.id(), j + 1, nb.ids()[j], nb.similarities()[j]));
                 }

@@ -1,6 +1,6 @@
 package dev.cossim.spark;
 
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import org.apache.spark.Success$;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;

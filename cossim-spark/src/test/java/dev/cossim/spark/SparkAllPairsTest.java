@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cossim.CossimException;
 import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 import dev.cossim.kernel.Kernels;
@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.cossim.results.Neighbors;
 
 /**
  * The Spark all-pairs job against the single-machine engine with the same kernel, on one local[2] session (two
@@ -183,7 +184,7 @@ class SparkAllPairsTest {
         TopKNeighbors top = want.topK();
         assertEquals(top.rows(), byId.size());
         for (int r0 = 0; r0 < top.rows(); r0++) {
-            TopKNeighbors.Neighbors nb = top.neighbors(r0);
+            Neighbors nb = top.neighbors(r0);
             List<Row> got = byId.get(nb.id());
             got.sort((a, b) -> Integer.compare(a.getInt(1), b.getInt(1)));
             int[] ids = got.stream().mapToInt(x -> x.getInt(2)).toArray();

@@ -1,7 +1,7 @@
 package dev.cossim.spark;
 
 import dev.cossim.engine.NearestRows;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Normalization;
@@ -25,6 +25,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.cossim.results.Neighbors;
 
 /**
  * The Spark query job against the single-machine scan ({@code NearestRows}, same kernel): identical top-k ids and
@@ -98,7 +99,7 @@ class SparkQueryTest {
         BruteForce bf = new BruteForce(corpus, N, D);
         for (int qi = 0; qi < queryRows.size(); qi++) {
             float[] v = Arrays.copyOfRange(queryRows.data(), qi * D, (qi + 1) * D);
-            TopKNeighbors.Neighbors want = NearestRows.find(kernel, corpusRows, v, K, -1);
+            Neighbors want = NearestRows.find(kernel, corpusRows, v, K, -1);
             List<Row> rows = got.get(queryRows.id(qi));
             rows.sort((a, b) -> Integer.compare(a.getInt(1), b.getInt(1)));
             int[] ids = rows.stream().mapToInt(x -> x.getInt(2)).toArray();

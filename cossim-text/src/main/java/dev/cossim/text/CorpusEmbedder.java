@@ -3,7 +3,7 @@ package dev.cossim.text;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cossim.CossimException;
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.query.NpyWriter;
 import dev.cossim.source.DType;
 

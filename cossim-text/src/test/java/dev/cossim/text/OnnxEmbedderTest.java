@@ -1,6 +1,6 @@
 package dev.cossim.text;
 
-import dev.cossim.engine.ProgressListener;
+import dev.cossim.analysis.ProgressListener;
 import dev.cossim.query.Corpus;
 import dev.cossim.source.DType;
 import org.junit.jupiter.api.AfterAll;

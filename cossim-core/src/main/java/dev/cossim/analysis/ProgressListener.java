@@ -1,4 +1,4 @@
-package dev.cossim.engine;
+package dev.cossim.analysis;
 
 /** Told how much work there is and how much is done; called from worker threads, so implementations are thread-safe. */
 public interface ProgressListener {

@@ -1,0 +1,582 @@
+package dev.cossim.analysis;
+
+import dev.cossim.CossimException;
+import dev.cossim.ParameterException;
+import dev.cossim.engine.AllPairsEngine;
+import dev.cossim.engine.NearestRows;
+import dev.cossim.engine.PairSet;
+import dev.cossim.engine.TileReducer;
+import dev.cossim.kernel.Kernels;
+import dev.cossim.kernel.TileKernel;
+import dev.cossim.matrix.Metric;
+import dev.cossim.matrix.Normalization;
+import dev.cossim.matrix.RowMatrix;
+import dev.cossim.matrix.Selection;
+import dev.cossim.matrix.VectorStatistics;
+import dev.cossim.output.AnalysisReport;
+import dev.cossim.output.NpyMatrixWriter;
+import dev.cossim.reduce.CorrelationVsCosine;
+import dev.cossim.reduce.NearDuplicates;
+import dev.cossim.reduce.PooledHeatmap;
+import dev.cossim.reduce.RowSimilarity;
+import dev.cossim.reduce.SubmatrixValues;
+import dev.cossim.reduce.SummaryReducer;
+import dev.cossim.reduce.TopPairs;
+import dev.cossim.results.Neighbors;
+import dev.cossim.source.EmbeddingModel;
+import dev.cossim.source.ModelLoader;
+import dev.cossim.vocab.Vocabulary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The one way to run an analysis of an embedding matrix: a request built fluently, checked once, run in one pass over
+ * the tiles of the similarity matrix for every analysis it asks for, returning an {@link AnalysisResult}.
+ *
+ * <pre>{@code
+ * AnalysisResult r = Analysis.open(Path.of("model.safetensors"))
+ *         .metric(Metric.COSINE).histogram(2000).topK(10)
+ *         .run();
+ * }</pre>
+ *
+ * The pipeline: open the model (when the request names it) -> select rows ({@link #rows}, {@link #against}) ->
+ * prepare them for the metric (unit rows, centred rows) -> choose the kernel -> walk the tiles once on all threads,
+ * each tile feeding every requested reducer -> merge -> the typed result. Only {@link #saveMatrix} writes the full
+ * matrix; nothing else ever holds it.
+ */
+public final class Analysis {
+    private static final int DEFAULT_BINS = 2000;
+
+    private EmbeddingModel model;
+    private String modelSpec;
+    private String tensorName;
+    private Path vocabFile;
+
+    private Metric metric = Metric.COSINE;
+    private Selection selection = Selection.ALL;
+    private Selection against;
+
+    private boolean summary;
+    private int bins = DEFAULT_BINS;
+    private double[] range;
+    private int topK;
+    private int topPairs;
+    private boolean leastPairs;
+    private boolean nearDuplicates;
+    private double nearThreshold;
+    private long nearMaxPairs = 20_000_000;
+    private boolean rowStatistics;
+    private double rowThreshold;
+    private boolean submatrix;
+    private long submatrixMaxPairs = 50_000_000;
+    private boolean correlationVsCosine;
+    private int cvcBins = DEFAULT_BINS;
+    private int cvcSamplePairs;
+    private long cvcSeed;
+    private int heatmapSize;
+    private Path matrixFile;
+    private NpyMatrixWriter.Precision matrixPrecision = NpyMatrixWriter.Precision.F32;
+
+    private String kernelName = "auto";
+    private TileKernel dots;
+    private int threads = Runtime.getRuntime().availableProcessors();
+    private int block;
+    private boolean warmUp = true;
+    private ProgressListener progress = ProgressListener.NONE;
+    private Consumer<String> log = line -> {
+    };
+
+    private Analysis() {
+    }
+
+    /** An analysis of a model the caller opened (and closes). */
+    public static Analysis of(EmbeddingModel model) {
+        Analysis a = new Analysis();
+        a.model = java.util.Objects.requireNonNull(model, "model");
+        return a;
+    }
+
+    /**
+     * An analysis of the model at {@code spec} (a file or a model directory; null for the embedded default model),
+     * opened when the request runs and closed after it; {@code tensor} and {@code vocab} may be null (found by name,
+     * or beside the model).
+     */
+    public static Analysis open(String spec, String tensor, Path vocab) {
+        Analysis a = new Analysis();
+        a.modelSpec = spec;
+        a.tensorName = tensor;
+        a.vocabFile = vocab;
+        return a;
+    }
+
+    public static Analysis open(Path model) {
+        return open(model.toString(), null, null);
+    }
+
+    /** The embedded default model (all-MiniLM-L6-v2's token embeddings). */
+    public static Analysis defaultModel() {
+        return open(null, null, null);
+    }
+
+    public Analysis metric(Metric m) {
+        this.metric = java.util.Objects.requireNonNull(m, "metric");
+        return this;
+    }
+
+    /** The rows analysed (side A of a rectangular run); default: all. */
+    public Analysis rows(Selection s) {
+        this.selection = s == null ? Selection.ALL : s;
+        return this;
+    }
+
+    /** A rectangular run: every pair of a row of {@link #rows} with a row of {@code b} (rows in both stay in A). */
+    public Analysis against(Selection b) {
+        this.against = b;
+        return this;
+    }
+
+    /** The exact histogram of every pair in {@code bins} bins, with the pairs' statistics. */
+    public Analysis histogram(int bins) {
+        this.summary = true;
+        this.bins = bins;
+        return this;
+    }
+
+    /** The histogram's range (default: [-1, 1] for cosine and correlation, else bounds from the largest row norm). */
+    public Analysis range(double lo, double hi) {
+        this.range = new double[]{lo, hi};
+        return this;
+    }
+
+    /** Each row's k nearest rows (with the histogram and statistics, which come with the same fused pass). */
+    public Analysis topK(int k) {
+        this.summary = true;
+        this.topK = k;
+        return this;
+    }
+
+    /** The {@code count} most similar pairs overall, or the least similar ones. */
+    public Analysis topPairs(int count, boolean least) {
+        this.topPairs = count;
+        this.leastPairs = least;
+        if (count < 1) {
+            throw new ParameterException("top-pairs", count, "must be at least 1");
+        }
+        return this;
+    }
+
+    /**
+     * Every pair at or above {@code threshold} (at or below, for distances), grouped into connected components; at
+     * most {@code maxPairs} pairs are kept (12 bytes each), beyond it only their exact count.
+     */
+    public Analysis nearDuplicates(double threshold, long maxPairs) {
+        this.nearDuplicates = true;
+        this.nearThreshold = threshold;
+        this.nearMaxPairs = maxPairs;
+        return this;
+    }
+
+    /** Per row: mean similarity to its partners, how many pairs reach {@code threshold} (hubness), vector statistics. */
+    public Analysis rowStatistics(double threshold) {
+        this.rowStatistics = true;
+        this.rowThreshold = threshold;
+        return this;
+    }
+
+    /** The selection's values: statistics and the distinct values at float16 and float32, for at most maxPairs pairs. */
+    public Analysis submatrixValues(long maxPairs) {
+        this.submatrix = true;
+        this.submatrixMaxPairs = maxPairs;
+        return this;
+    }
+
+    /** Correlation and cosine of every pair in one pass (rows centred), with a seeded sample of pairs. */
+    public Analysis correlationVsCosine(int bins, int samplePairs, long seed) {
+        this.correlationVsCosine = true;
+        this.cvcBins = bins;
+        this.cvcSamplePairs = samplePairs;
+        this.cvcSeed = seed;
+        return this;
+    }
+
+    /** The full matrix pooled into at most {@code size x size} blocks (mean and max per block). */
+    public Analysis heatmap(int size) {
+        this.heatmapSize = size;
+        if (size < 1) {
+            throw new ParameterException("heatmap size", size, "must be at least 1");
+        }
+        return this;
+    }
+
+    /** Also writes the full matrix (A x B for a rectangular run) to {@code file} (.npy), with its row ids beside. */
+    public Analysis saveMatrix(Path file, NpyMatrixWriter.Precision precision) {
+        this.matrixFile = file;
+        this.matrixPrecision = precision == null ? NpyMatrixWriter.Precision.F32 : precision;
+        return this;
+    }
+
+    /** The tile kernel by name: auto (default), blas, vector, scalar. */
+    public Analysis kernel(String name) {
+        this.kernelName = name == null ? "auto" : name;
+        this.dots = null;
+        return this;
+    }
+
+    /** A dot-product kernel already chosen (several requests can share one). */
+    public Analysis kernel(TileKernel dotKernel) {
+        this.dots = dotKernel;
+        return this;
+    }
+
+    public Analysis threads(int n) {
+        this.threads = n;
+        return this;
+    }
+
+    /** Rows per tile block; 0 (default) for the kernel's preferred size. */
+    public Analysis block(int rows) {
+        this.block = rows;
+        return this;
+    }
+
+    /** Whether the fused summary pass is compiled on a side thread while rows load (default: yes). */
+    public Analysis warmUp(boolean on) {
+        this.warmUp = on;
+        return this;
+    }
+
+    public Analysis progress(ProgressListener p) {
+        this.progress = p == null ? ProgressListener.NONE : p;
+        return this;
+    }
+
+    /** Receives one line saying which kernel runs and why. */
+    public Analysis log(Consumer<String> l) {
+        this.log = l == null ? line -> {
+        } : l;
+        return this;
+    }
+
+    /** The threshold's meaning for the metric: cosine and correlation values lie in [-1, 1], distances are >= 0. */
+    private static void checkThreshold(Metric metric, double t) {
+        if (!Double.isFinite(t)) {
+            throw new ParameterException("threshold", t, "must be a finite number");
+        }
+        if ((metric == Metric.COSINE || metric == Metric.CORRELATION) && (t < -1 || t > 1)) {
+            throw new ParameterException("threshold", t, "a " + metric.label() + " threshold must be in [-1, 1]");
+        }
+        if (metric == Metric.EUCLIDEAN && t < 0) {
+            throw new ParameterException("threshold", t, "a euclidean distance threshold must be 0 or more");
+        }
+    }
+
+    /** Checks everything that can be checked before any row is read; {@link #run} calls it first. */
+    public Analysis validate() {
+        if (!summary && topPairs == 0 && !nearDuplicates && !rowStatistics && !submatrix && !correlationVsCosine
+                && heatmapSize == 0 && matrixFile == null) {
+            throw new CossimException("the analysis asks for nothing: request a histogram, top-k, top pairs, near-duplicates, "
+                    + "row statistics, submatrix values, correlation vs cosine, a heatmap or the matrix");
+        }
+        if (bins < 1) {
+            throw new ParameterException("bins", bins, "must be at least 1");
+        }
+        if (topK < 0) {
+            throw new ParameterException("top-k", topK, "must be 0 or more");
+        }
+        if (range != null && !(Double.isFinite(range[0]) && Double.isFinite(range[1]) && range[1] > range[0])) {
+            throw new ParameterException("range", range[0] + "," + range[1], "expected LO,HI with LO < HI");
+        }
+        if (nearDuplicates) {
+            checkThreshold(metric, nearThreshold);
+            if (nearMaxPairs < 0) {
+                throw new ParameterException("max-pairs", nearMaxPairs, "must be 0 or more");
+            }
+        }
+        if (rowStatistics) {
+            checkThreshold(metric, rowThreshold);
+        }
+        if (submatrix && submatrixMaxPairs < 0) {
+            throw new ParameterException("max-pairs", submatrixMaxPairs, "must be 0 or more");
+        }
+        if (correlationVsCosine) {
+            if (metric != Metric.COSINE) {
+                throw new ParameterException("metric", metric.label(), "correlation vs cosine always computes both cosine and correlation");
+            }
+            if (summary || topPairs > 0 || nearDuplicates || rowStatistics || submatrix || heatmapSize > 0 || matrixFile != null) {
+                throw new CossimException("correlation vs cosine runs on mean-centred rows and cannot share its pass with other analyses");
+            }
+            if (cvcSamplePairs < 0) {
+                throw new ParameterException("sample-pairs", cvcSamplePairs, "must be 0 or more");
+            }
+            if (cvcBins < 1) {
+                throw new ParameterException("bins", cvcBins, "must be at least 1");
+            }
+        }
+        if (threads < 1) {
+            throw new ParameterException("threads", threads, "must be at least 1");
+        }
+        if (block < 0) {
+            throw new ParameterException("block", block, "must be 0 (the kernel's size) or more");
+        }
+        if (matrixFile != null && !matrixFile.getFileName().toString().endsWith(".npy")) {
+            throw new ParameterException("matrix file", matrixFile, "the file name must end in .npy");
+        }
+        return this;
+    }
+
+    /** Runs the request: one pass over the tiles for every analysis asked for. */
+    public AnalysisResult run() {
+        validate();
+        Normalization norm = correlationVsCosine ? Normalization.CENTRED_UNIT : metric.normalization();
+        Metric tiles = correlationVsCosine ? Metric.CORRELATION : metric;
+        double[] knownBounds = range != null ? range : metric.fixedBounds();
+        boolean owns = model == null;
+        EmbeddingModel m = owns ? ModelLoader.open(modelSpec, tensorName, vocabFile) : model;
+        try {
+            if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
+                // Compiles the fused pass while the rows are normalised (see SummaryReducer.warmUpInBackground).
+                SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser(), knownBounds);
+            }
+            Prepared p = prepare(m, norm);
+            RowMatrix rows = p.pairs.rows();
+            if (summary && topK >= rows.size()) {
+                throw new ParameterException("top-k", topK, "must be less than the number of usable rows (" + rows.size() + ")");
+            }
+            if (submatrix && p.pairs.count() > submatrixMaxPairs) {
+                throw new ParameterException("max-pairs", String.format(Locale.ROOT, "%,d", submatrixMaxPairs), String.format(Locale.ROOT,
+                        "the selection has %,d pairs, more than this limit; select fewer rows or raise the limit", p.pairs.count()));
+            }
+            double[] bounds = knownBounds != null ? knownBounds : metric.bounds(rows);
+            String rangeFrom = range != null ? "--range" : metric.normalization() == Normalization.NONE ? "max_norm" : "metric";
+            // The kernel (for blas: loading OpenBLAS, about 0.3 s) is set up before the clock starts, like the input.
+            TileKernel dot = dots != null ? dots : Kernels.choose(kernelName, log);
+            TileKernel k = tiles.kernel(dot);
+            AllPairsEngine engine = new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock());
+            long t0 = System.nanoTime();
+            AnalysisResult.Builder out = pass(m, p, engine, bounds, tiles);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return out.finish(m, metric, p.pairs, p.selectedA, p.selectedB, p.droppedFromB, selection, against,
+                    bounds, rangeFrom, seconds, engine.threads(), k.name());
+        } finally {
+            if (owns) {
+                m.close();
+            }
+        }
+    }
+
+    /**
+     * The k rows nearest to {@code query} by cosine among the selected rows ({@link #rows}), leaving out the row with
+     * original id {@code excludeId} (-1: none); the query needs no normalising.
+     */
+    public Nearest nearest(double[] query, int k, int excludeId) {
+        boolean owns = model == null;
+        EmbeddingModel m = owns ? ModelLoader.open(modelSpec, tensorName, vocabFile) : model;
+        try {
+            if (k < 1 || k >= m.rows()) {
+                throw new ParameterException("top-k", k, "must be between 1 and " + (m.rows() - 1) + " (the matrix has " + m.rows() + " rows)");
+            }
+            if (against != null) {
+                throw new ParameterException("against", against.describe(), "a nearest-row search covers one set of rows; select it with rows()");
+            }
+            RowMatrix rows = selection.isAll() ? RowMatrix.of(m.matrix(), Normalization.UNIT)
+                    : RowMatrix.of(m.matrix(), Normalization.UNIT, selection.apply(m.rows(), m.vocabulary()));
+            if (rows.size() == 0) {
+                throw new CossimException("the selection " + selection.describe() + " leaves no usable rows to search");
+            }
+            float[] unit = unit(query);
+            if (unit == null) {
+                throw new CossimException("the query vector is zero or not finite, so it has no cosine neighbours");
+            }
+            TileKernel dot = dots != null ? dots : Kernels.choose(kernelName, log);
+            Neighbors nb = NearestRows.find(dot, rows, unit, k, excludeId);
+            return new Nearest(nb.ids(), nb.similarities(), rows.size(), rows.excludedCount());
+        } finally {
+            if (owns) {
+                m.close();
+            }
+        }
+    }
+
+    /** The vector scaled to unit length in double, or null when it is zero or not finite. */
+    public static float[] unit(double[] v) {
+        double ss = 0;
+        for (double x : v) {
+            ss += x * x;
+        }
+        if (!(ss > 0) || !Double.isFinite(ss)) {
+            return null;
+        }
+        double inv = 1 / Math.sqrt(ss);
+        float[] u = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            u[i] = (float) (v[i] * inv);
+        }
+        return u;
+    }
+
+    /** The rows of one run and how they were chosen. */
+    private record Prepared(PairSet pairs, int selectedA, int selectedB, int droppedFromB) {
+    }
+
+    private Prepared prepare(EmbeddingModel m, Normalization norm) {
+        int[] idsA = selection.apply(m.rows(), m.vocabulary());
+        if (idsA.length == 0) {
+            throw new CossimException("the selection " + selection.describe() + (against == null
+                    ? " leaves fewer than two usable rows (0 selected, 0 zero or non-finite): it matches no rows of "
+                    : " matches no rows of ") + m.description());
+        }
+        RowMatrix ra = RowMatrix.of(m.matrix(), norm, idsA);
+        if (against == null) {
+            if (ra.size() < 2) {
+                throw new CossimException("the selection " + selection.describe() + " leaves fewer than two usable rows ("
+                        + idsA.length + " selected, " + ra.excludedCount() + " zero or non-finite)");
+            }
+            return new Prepared(PairSet.within(ra), idsA.length, 0, 0);
+        }
+        int[] idsB = against.apply(m.rows(), m.vocabulary());
+        int[] onlyB = Arrays.stream(idsB).filter(id -> Arrays.binarySearch(idsA, id) < 0).toArray();
+        RowMatrix rb = RowMatrix.of(m.matrix(), norm, onlyB);
+        if (ra.size() == 0 || rb.size() == 0) {
+            throw new ParameterException("against", against.describe(), "the rectangular run has no pairs (A has "
+                    + ra.size() + " usable rows, B " + rb.size() + " after leaving out rows also in A)");
+        }
+        return new Prepared(PairSet.cross(ra, rb), idsA.length, idsB.length, idsB.length - onlyB.length);
+    }
+
+    /** Builds the composite of the requested reducers, walks the tiles once, and collects each part's result. */
+    private AnalysisResult.Builder pass(EmbeddingModel m, Prepared p, AllPairsEngine engine, double[] bounds, Metric tiles) {
+        PairSet ps = p.pairs;
+        RowMatrix rows = ps.rows();
+        int[] ids = rows.ids();
+        boolean smaller = metric.smallerIsCloser();
+        List<Supplier<? extends TileReducer<?>>> parts = new ArrayList<>();
+        int iSummary = -1, iTop = -1, iNear = -1, iRows = -1, iSub = -1, iCvc = -1, iHeat = -1;
+        double[][] factors = correlationVsCosine ? CorrelationVsCosine.rowFactors(m.matrix(), rows) : null;
+        NpyMatrixWriter writer = matrixFile == null ? null : NpyMatrixWriter.create(matrixFile, ps.sizeA(), ps.sizeB(), matrixPrecision);
+        try {
+            if (writer != null) {
+                double self = tiles.selfValue();
+                parts.add(() -> writer.sink(ps, self));
+            }
+            if (summary) {
+                iSummary = parts.size();
+                parts.add(() -> new SummaryReducer(ids, bins, bounds[0], bounds[1], topK, smaller));
+            }
+            if (topPairs > 0) {
+                iTop = parts.size();
+                boolean smallest = smaller != leastPairs; // "most similar" is the largest value, or the smallest distance
+                parts.add(() -> new TopPairs(ids, topPairs, smallest));
+            }
+            if (nearDuplicates) {
+                iNear = parts.size();
+                parts.add(() -> new NearDuplicates(ids, nearThreshold, smaller, nearMaxPairs));
+            }
+            if (rowStatistics) {
+                iRows = parts.size();
+                parts.add(() -> new RowSimilarity(ids.length, rowThreshold, smaller));
+            }
+            if (submatrix) {
+                iSub = parts.size();
+                parts.add(() -> new SubmatrixValues(ids));
+            }
+            if (correlationVsCosine) {
+                iCvc = parts.size();
+                parts.add(() -> new CorrelationVsCosine(ids, factors[0], factors[1], cvcBins, cvcSamplePairs, cvcSeed));
+            }
+            if (heatmapSize > 0) {
+                iHeat = parts.size();
+                int size = Math.min(heatmapSize, rows.size());
+                parts.add(() -> new PooledHeatmap(rows.size(), size));
+            }
+            CompositeReducer c = ps.run(engine, () -> new CompositeReducer(parts), progress);
+            AnalysisResult.Builder b = new AnalysisResult.Builder();
+            if (iSummary >= 0) {
+                b.summary = c.part(iSummary, SummaryReducer.class);
+            }
+            if (iTop >= 0) {
+                b.topPairs = c.part(iTop, TopPairs.class).pairs();
+                b.leastPairs = leastPairs;
+            }
+            if (iNear >= 0) {
+                b.nearDuplicates = new NearDuplicateGroups(c.part(iNear, NearDuplicates.class));
+            }
+            if (iRows >= 0) {
+                RowSimilarity rs = c.part(iRows, RowSimilarity.class);
+                double[] mean = new double[ids.length];
+                long[] hub = new long[ids.length];
+                for (int r = 0; r < ids.length; r++) {
+                    mean[r] = rs.mean(r);
+                    hub[r] = rs.hubness(r);
+                }
+                b.rowStatistics = new RowStatistics(ids, rowThreshold, smaller, mean, hub, VectorStatistics.of(m.matrix(), ids));
+            }
+            if (iSub >= 0) {
+                SubmatrixValues sv = c.part(iSub, SubmatrixValues.class);
+                b.submatrix = new SubmatrixSummary(sv.statistics(), sv.distinct().float16(), sv.distinct().float32());
+            }
+            if (iCvc >= 0) {
+                CorrelationVsCosine r = c.part(iCvc, CorrelationVsCosine.class);
+                b.correlationVsCosine = new CorrelationAndCosine(r.cosineStatistics(), r.correlationStatistics(), r.cosineHistogram(),
+                        r.correlationHistogram(), r.covariance(), r.agreement(), r.largestDifference(), r.sample(), cvcSeed);
+            }
+            if (iHeat >= 0) {
+                b.heatmap = c.part(iHeat, PooledHeatmap.class);
+            }
+            if (writer != null) {
+                b.matrix = commitMatrix(writer, ps, m.vocabulary());
+            }
+            return b;
+        } finally {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+    }
+
+    /** Writes the row (and column) ids beside the matrix, then renames the matrix into place. */
+    private MatrixFile commitMatrix(NpyMatrixWriter w, PairSet ps, Vocabulary v) {
+        String target = w.target().toString();
+        String stem = target.substring(0, target.length() - 4);
+        int[] ids = ps.rows().ids();
+        Path rowsFile = Path.of(stem + ".rows.tsv");
+        Path colsFile = ps.rectangular() ? Path.of(stem + ".cols.tsv") : null;
+        writeIds(rowsFile, ids, 0, ps.sizeA(), v);
+        if (colsFile != null) {
+            writeIds(colsFile, ids, ps.split(), ps.rows().size(), v);
+        }
+        w.commit();
+        return new MatrixFile(w.target(), ps.sizeA(), ps.sizeB(), matrixPrecision.name().toLowerCase(Locale.ROOT), w.bytes(), rowsFile, colsFile);
+    }
+
+    /** index (matrix row or column), original id and token, written under a temporary name and renamed. */
+    private static void writeIds(Path file, int[] ids, int from, int to, Vocabulary v) {
+        try {
+            Path tmp = NpyMatrixWriter.partialFile(file);
+            try {
+                List<List<String>> rows = new ArrayList<>(to - from);
+                for (int r = from; r < to; r++) {
+                    rows.add(List.of(Integer.toString(r - from), Integer.toString(ids[r]), AnalysisReport.token(v, ids[r])));
+                }
+                AnalysisReport.writeTsv(tmp, List.of("index", "id", "token"), rows);
+                try {
+                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw CossimException.inFile(file, "cannot write: " + e.getMessage());
+        }
+    }
+}

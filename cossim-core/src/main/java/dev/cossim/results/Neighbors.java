@@ -1,0 +1,5 @@
+package dev.cossim.results;
+
+/** A row's neighbours, best first. */
+public record Neighbors(int id, int[] ids, float[] similarities) {
+}

@@ -1,0 +1,91 @@
+package dev.cossim.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cossim.analysis.Analysis;
+import dev.cossim.analysis.AnalysisResult;
+import dev.cossim.analysis.ProgressListener;
+import dev.cossim.results.NeighborTable;
+import dev.cossim.results.Neighbors;
+import dev.cossim.results.Statistics;
+import dev.cossim.testing.Synthetic;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@code cossim-spark all-pairs} with its default options against {@code cossim all-pairs} with its defaults (the
+ * facade request the CLI builds: 2000 bins, top-10, kernel auto, the kernel's own block size) on the same file, in
+ * local mode: identical histogram counts, extreme pairs, statistics and every row's top-k. Spark cuts the rows into
+ * other tiles (256-row blocks in panels) than the CLI (the kernel's preferred block), so this also checks that a
+ * pair's value does not depend on the tile it was computed in.
+ */
+class SparkMatchesCliDefaultsTest {
+    static final int N = 1_300;
+    static final int D = 48;
+
+    @TempDir
+    static Path tmp;
+
+    @Test
+    void defaultSparkJobEqualsDefaultAllPairs() throws Exception {
+        float[] m = Synthetic.gaussian(N, D, 7);
+        Synthetic.duplicate(m, D, 5, 900, 3f);   // an exact tie: rows 5 and 900 point the same way
+        Synthetic.zeroRow(m, D, 11);
+        Path npy = TestFiles.npy(tmp.resolve("m.npy"), m, N, D);
+
+        // What `cossim all-pairs m.npy` runs (AllPairsCommand: histogram(2000).topK(10), all other options default).
+        AnalysisResult cli = Analysis.open(npy).histogram(2000).topK(10).run();
+
+        SparkSession spark = TestSpark.session();
+        Path out = tmp.resolve("spark");
+        SparkAllPairs.Result r;
+        try (VectorInput in = VectorInput.open(spark, npy.toString(), null, "id", "vector")) {
+            r = SparkAllPairs.run(spark, in, AllPairsSettings.defaults(), out.toString(), TaskFault.NONE, ProgressListener.NONE);
+        }
+
+        assertArrayEquals(cli.histogram().counts(), r.reducer().histogram().counts());
+        Statistics want = cli.statistics();
+        Statistics got = r.reducer().statistics();
+        assertEquals(want.count(), got.count());
+        assertEquals(want.min(), got.min());
+        assertEquals(want.max(), got.max());
+        assertEquals(want.mean(), got.mean(), 1e-12);
+        assertEquals(want.std(), got.std(), 1e-12);
+
+        JsonNode json = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals(cli.allPairsSummary().get("histogram").get("counts"), json.get("histogram").get("counts"));
+        assertEquals(cli.allPairsSummary().get("min"), json.get("min"));
+        assertEquals(cli.allPairsSummary().get("max"), json.get("max"));
+
+        Map<Integer, List<Row>> byId = new TreeMap<>();
+        for (Row row : spark.read().parquet(out.resolve("neighbors.parquet").toString()).collectAsList()) {
+            byId.computeIfAbsent(row.getInt(0), x -> new ArrayList<>()).add(row);
+        }
+        NeighborTable top = cli.topK();
+        assertEquals(top.rows(), byId.size());
+        for (int r0 = 0; r0 < top.rows(); r0++) {
+            Neighbors nb = top.neighbors(r0);
+            List<Row> rows = byId.get(nb.id());
+            rows.sort((a, b) -> Integer.compare(a.getInt(1), b.getInt(1)));
+            int[] ids = rows.stream().mapToInt(x -> x.getInt(2)).toArray();
+            float[] sims = new float[rows.size()];
+            for (int q = 0; q < sims.length; q++) {
+                sims[q] = rows.get(q).getFloat(3);
+            }
+            assertArrayEquals(nb.ids(), ids, "neighbours of " + nb.id());
+            assertArrayEquals(nb.similarities(), sims, "similarities of " + nb.id());
+        }
+        assertEquals(900, top.neighbors(5).ids()[0]); // the tie, found by both
+    }
+}
