@@ -52,8 +52,11 @@ public final class SparkAllPairs {
     public record Result(ObjectNode summary, SummaryReducer reducer, long nearDuplicatePairs, int groups, int tasks) {
     }
 
-    public static Result run(SparkSession spark, VectorInput input, AllPairsSettings s, String outDir,
+    public static Result run(SparkSession spark, VectorInput input, AllPairsSettings settings, String outDir,
                              TaskFault fault, ProgressListener progress) {
+        // The driver chooses the kernel as each executor will (one line in its log), for the block size.
+        AllPairsSettings s = settings.block() > 0 && settings.panelBlocks() > 0 ? settings
+                : settings.resolved(ExecutorKernels.get(settings.kernel()));
         if (s.bins() < 1) {
             throw new CossimException("--bins " + s.bins() + ": must be at least 1");
         }

@@ -42,22 +42,24 @@ final class SparkAllPairsCommand implements Callable<Integer> {
     @Option(names = "--kernel", defaultValue = "auto", description = "Tile kernel on the executors: auto, vector, scalar (default: ${DEFAULT-VALUE}).")
     String kernel;
 
-    @Option(names = "--block", defaultValue = "256", description = "Rows per tile edge (default: ${DEFAULT-VALUE}).")
-    int block;
+    @Option(names = "--block", paramLabel = "N",
+            description = "Rows per tile edge (default: the kernel's preferred size, as cossim all-pairs takes it, so that both compute every pair alike).")
+    Integer block;
 
-    @Option(names = "--panel-blocks", defaultValue = "32",
-            description = "Blocks per panel; a task computes the tiles between two panels (default: ${DEFAULT-VALUE}).")
-    int panelBlocks;
+    @Option(names = "--panel-blocks", paramLabel = "N",
+            description = "Blocks per panel; a task computes the tiles between two panels (default: panels of about 8192 rows).")
+    Integer panelBlocks;
 
     @Option(names = "--partitions", defaultValue = "0", description = "Tasks of the tile stage; 0: one per panel pair (default).")
     int partitions;
 
     @Override
     public Integer call() {
-        if (block < 1 || panelBlocks < 1 || partitions < 0) {
+        if (block != null && block < 1 || panelBlocks != null && panelBlocks < 1 || partitions < 0) {
             throw new dev.cossim.CossimException("--block and --panel-blocks must be at least 1, --partitions at least 0");
         }
-        AllPairsSettings s = new AllPairsSettings(bins, topK, nearDup == null ? Float.NaN : nearDup, kernel, block, panelBlocks, partitions);
+        AllPairsSettings s = new AllPairsSettings(bins, topK, nearDup == null ? Float.NaN : nearDup, kernel,
+                block == null ? 0 : block, panelBlocks == null ? 0 : panelBlocks, partitions);
         SparkSession spark = CossimSpark.session("cossim all-pairs");
         try (VectorInput in = VectorInput.open(spark, input, tensor, idColumn, vectorColumn)) {
             long t0 = System.nanoTime();

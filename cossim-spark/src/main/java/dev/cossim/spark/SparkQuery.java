@@ -103,20 +103,19 @@ public final class SparkQuery {
         }
     }
 
-    /** Offers every (query, corpus row) similarity of one chunk, computed tile by tile. */
+    /**
+     * Offers every (query, corpus row) similarity of one chunk: one query against up to {@code block} rows per kernel
+     * call, the shape of the single-machine nearest-row search, so that both compute every value alike.
+     */
     static void scan(TileKernel kernel, Panel queries, Panel chunk, int block, TopKNeighbors top) {
-        Tile tile = new Tile(block * block);
+        float[] out = new float[block];
         int d = queries.dim;
-        for (int i0 = 0; i0 < queries.size(); i0 += block) {
-            int rows = Math.min(block, queries.size() - i0);
-            for (int j0 = 0; j0 < chunk.size(); j0 += block) {
-                int cols = Math.min(block, chunk.size() - j0);
-                kernel.dots(queries.data, i0, rows, chunk.data, j0, cols, d, tile.values);
-                for (int i = 0; i < rows; i++) {
-                    int base = i * cols;
-                    for (int j = 0; j < cols; j++) {
-                        top.offer(i0 + i, tile.values[base + j], chunk.ids[j0 + j]);
-                    }
+        for (int j0 = 0; j0 < chunk.size(); j0 += block) {
+            int cols = Math.min(block, chunk.size() - j0);
+            for (int i = 0; i < queries.size(); i++) {
+                kernel.dots(queries.data, i, 1, chunk.data, j0, cols, d, out);
+                for (int j = 0; j < cols; j++) {
+                    top.offer(i, out[j], chunk.ids[j0 + j]);
                 }
             }
         }
