@@ -1,5 +1,6 @@
 package dev.cossim.output;
 
+import dev.cossim.testing.NastyTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,11 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TsvTest {
-    /** Tokens real vocabularies have (BERT's '"' and '##"', byte-level control characters) and NA-like strings. */
-    static final List<String> NASTY = List.of("\"", "##\"", "\"\"", "a\"b", "\"quoted\"", "\t", "a\tb", "\n", "a\nb", "\r", "\r\n",
-            "a\rb", "\\", "\\t", "\\n", "a\\", "nan", "NaN", "null", "NULL", "NA", "N/A", "None", "", " ", "  ", " lead", "trail ",
-            " both ", "\u00a0nbsp", "#", "#comment", "'", "é", "日本", "😀", "▁hello", "Ġworld", "ĉ", "Ċ", "\u2028", "\u0085", "\ufeffbom",
-            "[PAD]", "##s", "1e5", "007", "-", "true");
+    static final List<String> NASTY = NastyTokens.ALL;
 
     @TempDir
     Path dir;
