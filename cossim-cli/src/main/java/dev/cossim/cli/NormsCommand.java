@@ -55,6 +55,7 @@ final class NormsCommand extends CorpusCommand implements Callable<Integer> {
                     o.printf(Locale.ROOT, fmt, file, pos, s.count(), s.mean(), s.std(), s.std() / s.mean(), s.min(), s.max(), s.zero(), s.nonFinite());
                 }
             }
+            o.flush(); // print does not flush an auto-flushing PrintWriter; printf did
         }
         return 0;
     }

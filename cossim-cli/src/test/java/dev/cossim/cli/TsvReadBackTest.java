@@ -11,7 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +178,28 @@ class TsvReadBackTest {
             assertEquals(queryNames.get((r - 1) / N), row.get(0));
             assertEquals("a.npy", row.get(3));
             assertToken(row, 2, 6);
+        }
+    }
+
+    @Test
+    void normsAndQueryTsvReachABufferedOut() throws Exception {
+        // Main's out is PrintWriter(System.out, true): print() alone would leave the rows in its encoder's buffer.
+        Path c = dir.resolve("c");
+        Files.createDirectories(c);
+        try (NpyWriter w = new NpyWriter(c.resolve("a.npy"), DType.F32, 4, 2)) {
+            w.write(new float[]{1, 0, 0, 1, 3, 4, -1, 0}, 0, 8);
+        }
+        Files.writeString(c.resolve("a.txt"), "east\nnorth\nnorth-east\nwest\n");
+        for (List<String> args : List.of(List.of("norms", c.toString(), "--format", "tsv"),
+                List.of("query", c.toString(), "--label", "east", "-k", "2", "--format", "tsv"))) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            StringWriter err = new StringWriter();
+            int code = Main.run(args.toArray(String[]::new), new PrintWriter(new OutputStreamWriter(bytes, StandardCharsets.UTF_8), true),
+                    new PrintWriter(err, true));
+            assertEquals(0, code, err.toString());
+            List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+            assertTrue(lines.size() >= 3, args + ": " + lines);
+            assertTrue(lines.getFirst().startsWith(args.getFirst().equals("norms") ? "file\tposition\t" : "query\trank\t"), lines.getFirst());
         }
     }
 
