@@ -1,6 +1,7 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
+import dev.cossim.output.Tsv;
 import dev.cossim.query.Corpus;
 import dev.cossim.query.CorpusNorms;
 import dev.cossim.query.NormSummary;
@@ -36,9 +37,9 @@ final class NormsCommand extends CorpusCommand implements Callable<Integer> {
                     : position != null ? new int[]{c.position(position)} : IntStream.range(0, c.positions()).toArray();
             List<CorpusNorms.Entry> es = CorpusNorms.compute(c, positions, threads, block, progress());
             var o = out();
-            String fmt = tsv ? "%s\t%s\t%d\t%.6f\t%.6f\t%.4f\t%.6f\t%.6f\t%d\t%d%n" : "%-24s %8s %12d %12.6f %12.6f %7.4f %12.6f %12.6f %8d %10d%n";
+            String fmt = "%-24s %8s %12d %12.6f %12.6f %7.4f %12.6f %12.6f %8d %10d%n";
             if (tsv) {
-                o.println("file\tposition\tvectors\tmean\tstd\tcv\tmin\tmax\tzero\tnon_finite");
+                o.print(Tsv.line("file", "position", "vectors", "mean", "std", "cv", "min", "max", "zero", "non_finite"));
             } else {
                 o.printf(Locale.ROOT, "%-24s %8s %12s %12s %12s %7s %12s %12s %8s %10s%n",
                         "file", "position", "vectors", "mean", "std", "cv", "min", "max", "zero", "non-finite");
@@ -47,9 +48,19 @@ final class NormsCommand extends CorpusCommand implements Callable<Integer> {
                 NormSummary s = e.summary();
                 String file = e.batch() < 0 ? "(all files)" : c.batches().get(e.batch()).data().path().getFileName().toString();
                 String pos = c.rank() == 2 ? "-" : e.position() + "/" + (e.position() - c.positions());
-                o.printf(Locale.ROOT, fmt, file, pos, s.count(), s.mean(), s.std(), s.std() / s.mean(), s.min(), s.max(), s.zero(), s.nonFinite());
+                if (tsv) {
+                    o.print(Tsv.line(file, pos, Long.toString(s.count()), f("%.6f", s.mean()), f("%.6f", s.std()), f("%.4f", s.std() / s.mean()),
+                            f("%.6f", s.min()), f("%.6f", s.max()), Long.toString(s.zero()), Long.toString(s.nonFinite())));
+                } else {
+                    o.printf(Locale.ROOT, fmt, file, pos, s.count(), s.mean(), s.std(), s.std() / s.mean(), s.min(), s.max(), s.zero(), s.nonFinite());
+                }
             }
+            o.flush(); // print does not flush an auto-flushing PrintWriter; printf did
         }
         return 0;
+    }
+
+    private static String f(String format, double v) {
+        return String.format(Locale.ROOT, format, v);
     }
 }

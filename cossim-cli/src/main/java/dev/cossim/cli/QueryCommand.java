@@ -9,6 +9,7 @@ import dev.cossim.query.Corpus;
 import dev.cossim.matrix.Metric;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.query.QueryEngine;
+import dev.cossim.output.Tsv;
 import dev.cossim.text.EmbedManifest;
 import dev.cossim.text.OnnxEmbedder;
 import picocli.CommandLine.Command;
@@ -202,22 +203,17 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
     }
 
     private static String tsv(Corpus c, List<Query> queries, QueryEngine.Result r) {
-        StringBuilder b = new StringBuilder("query\trank\trow\tfile\tfile_row\tscore\tlabel\n");
+        StringBuilder b = new StringBuilder(Tsv.line("query", "rank", "row", "file", "file_row", "score", "label"));
         for (int q = 0; q < queries.size(); q++) {
             QueryEngine.Hit[] hits = r.hits().get(q);
             for (int i = 0; i < hits.length; i++) {
                 Corpus.Location l = c.locate(hits[i].row());
-                b.append(tsvField(queries.get(q).name())).append('\t').append(i + 1).append('\t').append(hits[i].row()).append('\t')
-                        .append(tsvField(l.batch().data().path().getFileName().toString())).append('\t').append(l.row()).append('\t')
-                        .append(String.format(Locale.ROOT, "%.9g", hits[i].score())).append('\t').append(tsvField(c.label(hits[i].row()))).append('\n');
+                b.append(Tsv.line(queries.get(q).name(), Integer.toString(i + 1), Long.toString(hits[i].row()),
+                        l.batch().data().path().getFileName().toString(), Long.toString(l.row()),
+                        String.format(Locale.ROOT, "%.9g", hits[i].score()), c.label(hits[i].row())));
             }
         }
         return b.toString();
-    }
-
-    /** Tabs, newlines and backslashes escaped as \t, \n, \\ so that every row stays one line of seven fields. */
-    static String tsvField(String s) {
-        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
     }
 
     private static String json(Corpus c, List<Query> queries, QueryEngine.Result r) {

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.vocab.Vocabulary;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.cossim.results.Pair;
 import dev.cossim.results.Distribution;
@@ -20,7 +17,7 @@ import dev.cossim.results.Statistics;
 
 /**
  * The files of an all-pairs run: {@code summary.json} (n, dim, pairs, mean, std, min, max, excluded_rows,
- * histogram) and {@code neighbors.tsv} (id, token, rank, neighbor_id, neighbor_token, similarity).
+ * histogram) and {@code neighbors.tsv} (id, token, rank, neighbor_id, neighbor_token, similarity; written by {@link Tsv}).
  */
 public final class AllPairsReport {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -84,35 +81,17 @@ public final class AllPairsReport {
     }
 
     public static void writeNeighbors(NeighborTable topK, Vocabulary vocab, Path file) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write("id\ttoken\trank\tneighbor_id\tneighbor_token\tsimilarity\n");
+        try (Tsv w = Tsv.create(file)) {
+            w.row("id", "token", "rank", "neighbor_id", "neighbor_token", "similarity");
             for (int r = 0; r < topK.rows(); r++) {
                 Neighbors nb = topK.neighbors(r);
-                String token = tsv(vocab.display(nb.id()));
+                String id = Integer.toString(nb.id());
+                String token = vocab.display(nb.id());
                 for (int q = 0; q < nb.ids().length; q++) {
-                    w.write(Integer.toString(nb.id()));
-                    w.write('\t');
-                    w.write(token);
-                    w.write('\t');
-                    w.write(Integer.toString(q + 1));
-                    w.write('\t');
-                    w.write(Integer.toString(nb.ids()[q]));
-                    w.write('\t');
-                    w.write(tsv(vocab.display(nb.ids()[q])));
-                    w.write('\t');
-                    w.write(Float.toString(nb.similarities()[q]));
-                    w.write('\n');
+                    w.row(id, token, Integer.toString(q + 1), Integer.toString(nb.ids()[q]), vocab.display(nb.ids()[q]),
+                            Float.toString(nb.similarities()[q]));
                 }
             }
         }
     }
-
-    /** Tokens can hold tabs and newlines (byte-level vocabularies): escape them so each row stays one line. */
-    public static String tsv(String s) {
-        if (s.indexOf('\t') < 0 && s.indexOf('\n') < 0 && s.indexOf('\r') < 0 && s.indexOf('\\') < 0) {
-            return s;
-        }
-        return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r");
-    }
-
 }

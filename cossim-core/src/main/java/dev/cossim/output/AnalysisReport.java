@@ -7,10 +7,7 @@ import dev.cossim.engine.PairSet;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.vocab.Vocabulary;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import dev.cossim.results.Distribution;
@@ -19,8 +16,8 @@ import dev.cossim.results.Statistics;
 
 /**
  * Pieces of the analysis commands' files: the common summary.json header (model, metric, selection, rows, pairs,
- * excluded rows), statistics and histograms as JSON, and TSV files with a header line (tokens escaped so each record
- * stays one line).
+ * excluded rows), statistics and histograms as JSON, and TSV files with a header line (written by {@link Tsv}: quoted
+ * where a field needs it, so pandas and Python's csv read every token back).
  */
 public final class AnalysisReport {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,25 +86,13 @@ public final class AnalysisReport {
         return hist;
     }
 
-    /** Writes a TSV file: the header fields, then one line per row of already-formatted fields. */
+    /** Writes a TSV file with {@link Tsv}: the header fields, then one line per row of already-formatted fields. */
     public static void writeTsv(Path file, List<String> header, Iterable<List<String>> rows) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            w.write(String.join("\t", header));
-            w.write('\n');
-            for (List<String> r : rows) {
-                for (int q = 0; q < r.size(); q++) {
-                    if (q > 0) {
-                        w.write('\t');
-                    }
-                    w.write(r.get(q));
-                }
-                w.write('\n');
-            }
-        }
+        Tsv.write(file, header, rows);
     }
 
-    /** A token as a TSV field. */
+    /** A token as a TSV field's value: {@link Vocabulary#display}, as it is ({@link Tsv} quotes it where needed). */
     public static String token(Vocabulary vocab, int id) {
-        return AllPairsReport.tsv(vocab.display(id));
+        return vocab.display(id);
     }
 }
