@@ -38,11 +38,11 @@ public final class BatchFile implements AutoCloseable {
         }
         tensor.requireFloating();
         this.rows = s[0];
-        this.positions = s.length == 3 ? Math.toIntExact(s[1]) : 1;
         long d = s[s.length - 1];
-        if (d < 1 || d > Integer.MAX_VALUE / 64 || (s.length == 3 && s[1] < 1)) {
+        if (d < 1 || d > Integer.MAX_VALUE / 64 || (s.length == 3 && (s[1] < 1 || s[1] > Integer.MAX_VALUE))) {
             throw CossimException.inFile(path, "tensor '" + tensor.name() + "' has unsupported shape " + Arrays.toString(s));
         }
+        this.positions = s.length == 3 ? (int) s[1] : 1;
         this.dim = (int) d;
         this.halfLayout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(tensor.order());
     }
