@@ -3,6 +3,7 @@ package dev.cossim.cli;
 import dev.cossim.CossimException;
 import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
+import dev.cossim.output.AtomicFile;
 import dev.cossim.query.Corpus;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -12,11 +13,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,21 +89,9 @@ abstract class CorpusCommand {
 
     /** Writes text to a file through a temporary name and a rename: never half-written. */
     static void writeAtomically(Path target, String text) {
-        Path abs = target.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".partial");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFile.writeString(target, text);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // reporting the first failure matters more
-            }
             throw CossimException.inFile(target, "cannot write: " + e.getMessage());
         }
     }

@@ -14,6 +14,7 @@ import dev.cossim.matrix.RowMatrix;
 import dev.cossim.matrix.Selection;
 import dev.cossim.matrix.VectorStatistics;
 import dev.cossim.output.AnalysisReport;
+import dev.cossim.output.AtomicFile;
 import dev.cossim.output.NpyMatrixWriter;
 import dev.cossim.reduce.CorrelationVsCosine;
 import dev.cossim.reduce.NearDuplicates;
@@ -28,9 +29,7 @@ import dev.cossim.source.ModelLoader;
 import dev.cossim.vocab.Vocabulary;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -559,22 +558,13 @@ public final class Analysis {
 
     /** index (matrix row or column), original id and token, written under a temporary name and renamed. */
     private static void writeIds(Path file, int[] ids, int from, int to, Vocabulary v) {
-        try {
-            Path tmp = NpyMatrixWriter.partialFile(file);
-            try {
-                List<List<String>> rows = new ArrayList<>(to - from);
-                for (int r = from; r < to; r++) {
-                    rows.add(List.of(Integer.toString(r - from), Integer.toString(ids[r]), AnalysisReport.token(v, ids[r])));
-                }
-                AnalysisReport.writeTsv(tmp, List.of("index", "id", "token"), rows);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
+        try (AtomicFile f = AtomicFile.create(file)) {
+            List<List<String>> rows = new ArrayList<>(to - from);
+            for (int r = from; r < to; r++) {
+                rows.add(List.of(Integer.toString(r - from), Integer.toString(ids[r]), AnalysisReport.token(v, ids[r])));
             }
+            AnalysisReport.writeTsv(f.temp(), List.of("index", "id", "token"), rows);
+            f.commit();
         } catch (IOException e) {
             throw CossimException.inFile(file, "cannot write: " + e.getMessage());
         }

@@ -4,11 +4,9 @@ import dev.cossim.CossimException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,15 +14,16 @@ import java.util.stream.Stream;
 
 /**
  * Writes a set of output files so that none is ever seen half-written. A new directory is built under a hidden
- * temporary name beside the target and renamed into place by {@link #commit()}; into an existing directory, each file
- * is written under a temporary name and renamed. Until committed, {@link #close()} (or an interrupt, through a
- * shutdown hook) deletes everything written.
+ * temporary name beside the target ({@link AtomicFile#tempName}) and renamed into place by {@link #commit()}, its files
+ * forced to disk first; into an existing directory, each file is an {@link AtomicFile}, committed in turn. Until
+ * committed, {@link #close()} (or an interrupt, through a shutdown hook) deletes everything written.
  */
 public final class AtomicOutputDir implements AutoCloseable {
     private final Path target;
     private final Path work;
     private final boolean fresh;
-    private final List<Path> pending = new ArrayList<>();
+    private final List<Path> written = new ArrayList<>();
+    private final List<AtomicFile> pending = new ArrayList<>();
     private final Thread cleanup;
     private boolean committed;
 
@@ -39,12 +38,7 @@ public final class AtomicOutputDir implements AutoCloseable {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            this.work = fresh
-                    ? Files.createTempDirectory(parent, "." + this.target.getFileName() + ".partial-")
-                    : this.target;
-            if (fresh) {
-                relaxPermissions(work);
-            }
+            this.work = fresh ? AtomicFile.createTempDirectory(this.target) : this.target;
         } catch (IOException e) {
             throw CossimException.inFile(target, "cannot create output directory: " + e.getMessage());
         }
@@ -52,18 +46,24 @@ public final class AtomicOutputDir implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(cleanup);
     }
 
-    /** A temporary directory is created owner-only; the result is an ordinary directory (rwxr-xr-x). */
-    private static void relaxPermissions(Path dir) throws IOException {
-        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    /**
+     * Where to write file {@code name} now: a temporary path, renamed to its real name on commit. In a new directory
+     * it is the file's own name inside the hidden directory; in an existing one, an {@link AtomicFile}'s temporary
+     * file, unique to this run, so that concurrent runs into the same directory never write the same file.
+     */
+    public synchronized Path file(String name) {
+        if (fresh) {
+            Path p = work.resolve(name);
+            written.add(p);
+            return p;
         }
-    }
-
-    /** Where to write file {@code name} now: a temporary path, renamed to its real name on commit. */
-    public Path file(String name) {
-        Path p = fresh ? work.resolve(name) : work.resolve("." + name + ".partial");
-        pending.add(p);
-        return p;
+        try {
+            AtomicFile f = AtomicFile.create(target.resolve(name));
+            pending.add(f);
+            return f.temp();
+        } catch (IOException e) {
+            throw CossimException.inFile(target.resolve(name), "cannot create: " + e.getMessage());
+        }
     }
 
     public Path target() {
@@ -75,14 +75,18 @@ public final class AtomicOutputDir implements AutoCloseable {
         return target.resolve(name);
     }
 
-    public void commit() {
+    public synchronized void commit() {
         try {
             if (fresh) {
-                move(work, target);
+                for (Path p : written) {
+                    if (Files.isRegularFile(p)) {
+                        AtomicFile.force(p);
+                    }
+                }
+                AtomicFile.move(work, target);
             } else {
-                for (Path p : pending) {
-                    String name = p.getFileName().toString();
-                    move(p, target.resolve(name.substring(1, name.length() - ".partial".length())));
+                for (AtomicFile f : pending) {
+                    f.commit();
                 }
             }
             committed = true;
@@ -95,30 +99,22 @@ public final class AtomicOutputDir implements AutoCloseable {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
     private synchronized void discard() {
         if (committed) {
             return;
         }
+        if (!fresh) {
+            for (AtomicFile f : pending) {
+                f.close();
+            }
+            return;
+        }
         try {
-            if (fresh) {
-                if (Files.exists(work)) {
-                    try (Stream<Path> s = Files.walk(work)) {
-                        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(p);
-                        }
+            if (Files.exists(work)) {
+                try (Stream<Path> s = Files.walk(work)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
                     }
-                }
-            } else {
-                for (Path p : pending) {
-                    Files.deleteIfExists(p);
                 }
             }
         } catch (IOException e) {

@@ -4,6 +4,8 @@ import dev.cossim.CossimException;
 import dev.cossim.engine.PairSet;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
+import dev.cossim.source.DType;
+import dev.cossim.source.NpyHeader;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -11,12 +13,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
@@ -31,14 +29,14 @@ import java.util.Locale;
 public final class NpyMatrixWriter implements AutoCloseable {
     /** Element type of the exported matrix. */
     public enum Precision {
-        F16(2, "<f2"), F32(4, "<f4");
+        F16(DType.F16), F32(DType.F32);
 
         final int bytes;
         final String descr;
 
-        Precision(int bytes, String descr) {
-            this.bytes = bytes;
-            this.descr = descr;
+        Precision(DType dtype) {
+            this.bytes = dtype.size();
+            this.descr = NpyHeader.descr(dtype);
         }
 
         public static Precision parse(String s) {
@@ -54,16 +52,13 @@ public final class NpyMatrixWriter implements AutoCloseable {
     private static final ValueLayout.OfShort F16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final Path target;
-    private final Path temp;
+    private final AtomicFile file;
     private final Precision precision;
     private final long rows;
     private final long cols;
     private final long dataStart;
-    private final FileChannel channel;
     private final Arena arena;
     private final MemorySegment segment;
-    private final Thread cleanup;
-    private boolean done;
 
     private NpyMatrixWriter(Path target, long rows, long cols, Precision precision) throws IOException {
         this.target = target;
@@ -82,32 +77,25 @@ public final class NpyMatrixWriter implements AutoCloseable {
                             + "(use --dtype f16 to halve it, select fewer rows, or write elsewhere)",
                     rows, cols, precision.name().toLowerCase(Locale.ROOT), size, free));
         }
-        this.temp = partialFile(target);
-        this.cleanup = new Thread(this::discard, "cossim-npy-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        this.channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.arena = Arena.ofShared();
-        this.segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+        this.file = AtomicFile.create(target);
+        try {
+            this.arena = Arena.ofShared();
+            this.segment = file.channel().map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
         MemorySegment.copy(header, 0, segment, ValueLayout.JAVA_BYTE, 0, header.length);
     }
 
     /**
-     * A new empty file beside {@code target} under a hidden temporary name. Unlike {@code Files.createTempFile} it
-     * gets the default permissions (the umask's), which the finished file keeps after the rename.
+     * A new empty file beside {@code target} under a hidden temporary name.
+     *
+     * @deprecated write through an {@link AtomicFile}, which also renames and cleans up
      */
+    @Deprecated
     public static Path partialFile(Path target) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve("." + target.getFileName() + ".partial-" + Long.toUnsignedString(r.nextLong(), 36));
-            try {
-                return Files.createFile(p);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (attempt > 100) {
-                    throw e;
-                }
-            }
-        }
+        return AtomicFile.createTemp(target);
     }
 
     /** Opens {@code target} for a matrix of the given shape (checks disk space; nothing is visible at target yet). */
@@ -123,20 +111,9 @@ public final class NpyMatrixWriter implements AutoCloseable {
         }
     }
 
-    /** The .npy version 1.0 header, padded so that the data starts at a multiple of 64 bytes. */
+    /** The .npy version 1.0 header, padded so that the data starts at a multiple of 64 bytes ({@link NpyHeader#format}). */
     public static byte[] header(Precision precision, long rows, long cols) {
-        String dict = "{'descr': '" + precision.descr + "', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
-        int unpadded = 10 + dict.length() + 1;
-        int total = (unpadded + 63) / 64 * 64;
-        String padded = dict + " ".repeat(total - unpadded) + "\n";
-        byte[] h = new byte[total];
-        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
-        System.arraycopy(magic, 0, h, 0, 8);
-        int len = padded.length();
-        h[8] = (byte) (len & 0xff);
-        h[9] = (byte) (len >>> 8);
-        System.arraycopy(padded.getBytes(StandardCharsets.US_ASCII), 0, h, 10, len);
-        return h;
+        return NpyHeader.format(precision.descr, rows, cols);
     }
 
     /** A reducer writing the tiles of {@code pairs} into this file; {@code selfValue} fills the diagonal (NaN: the tile's own value). */
@@ -161,21 +138,15 @@ public final class NpyMatrixWriter implements AutoCloseable {
     }
 
     /** Flushes the file and renames it into place. */
-    public void commit() {
+    public synchronized void commit() {
         try {
             segment.force();
             arena.close();
-            channel.close();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            done = true;
+            file.commit();
         } catch (IOException e) {
             throw CossimException.inFile(target, "cannot finish the matrix file: " + e.getMessage());
         } finally {
-            removeHook();
+            close();
         }
     }
 
@@ -187,36 +158,17 @@ public final class NpyMatrixWriter implements AutoCloseable {
         return dataStart + rows * cols * precision.bytes;
     }
 
-    private synchronized void discard() {
-        if (done) {
-            return;
-        }
-        done = true;
+    /** Deletes the file unless committed (the {@link AtomicFile} also does so if the JVM shuts down first). */
+    @Override
+    public synchronized void close() {
         try {
             if (arena.scope().isAlive()) {
                 arena.close();
             }
-            channel.close();
-            Files.deleteIfExists(temp);
-        } catch (IOException | IllegalStateException ignored) {
-            // best effort: a temporary file left behind is named .partial and never mistaken for a result
-        }
-    }
-
-    private void removeHook() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanup);
         } catch (IllegalStateException ignored) {
-            // shutting down already
+            // a sink still writing on another thread: the file is deleted all the same
         }
-    }
-
-    @Override
-    public void close() {
-        if (!done) {
-            discard();
-            removeHook();
-        }
+        file.close();
     }
 
     /**

@@ -8,8 +8,6 @@ import dev.cossim.source.Tensor;
 import dev.cossim.source.TensorFile;
 import dev.cossim.source.TensorInfo;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +23,6 @@ public final class BatchFile implements AutoCloseable {
     private final long rows;
     private final int positions;
     private final int dim;
-    private final ValueLayout.OfShort halfLayout;
 
     private BatchFile(Path path, TensorFile file, Tensor tensor) {
         this.path = path;
@@ -38,13 +35,12 @@ public final class BatchFile implements AutoCloseable {
         }
         tensor.requireFloating();
         this.rows = s[0];
-        this.positions = s.length == 3 ? Math.toIntExact(s[1]) : 1;
         long d = s[s.length - 1];
-        if (d < 1 || d > Integer.MAX_VALUE / 64 || (s.length == 3 && s[1] < 1)) {
+        if (d < 1 || d > Integer.MAX_VALUE / 64 || (s.length == 3 && (s[1] < 1 || s[1] > Integer.MAX_VALUE))) {
             throw CossimException.inFile(path, "tensor '" + tensor.name() + "' has unsupported shape " + Arrays.toString(s));
         }
+        this.positions = s.length == 3 ? (int) s[1] : 1;
         this.dim = (int) d;
-        this.halfLayout = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(tensor.order());
     }
 
     /**
@@ -147,43 +143,9 @@ public final class BatchFile implements AutoCloseable {
         }
     }
 
-    private static final ThreadLocal<short[]> HALVES = ThreadLocal.withInitial(() -> new short[0]);
-
-    /**
-     * float16 and bfloat16 runs are copied in bulk into a short[] and widened in a plain loop, which the JIT turns into
-     * vector conversions; element-wise reads through the segment cost several times more.
-     */
+    /** float16 and bfloat16 runs are widened in bulk ({@link dev.cossim.source.HalfFloats#widen}). */
     private void readRun(long from, float[] dst, int off, int len) {
-        DType t = tensor.dtype();
-        if (t != DType.F16 && t != DType.BF16) {
-            tensor.readFloats(from, dst, off, len);
-            return;
-        }
-        short[] h = HALVES.get();
-        if (h.length < len) {
-            h = new short[len];
-            HALVES.set(h);
-        }
-        MemorySegment.copy(tensor.data(), halfLayout, from * 2, h, 0, len);
-        if (t == DType.F16) {
-            widenF16(h, dst, off, len);
-        } else {
-            widenBf16(h, dst, off, len);
-        }
-    }
-
-    /** {@code dst[off + i] = h[i]} as float16, for i < len. */
-    static void widenF16(short[] h, float[] dst, int off, int len) {
-        for (int i = 0; i < len; i++) {
-            dst[off + i] = Float.float16ToFloat(h[i]);
-        }
-    }
-
-    /** {@code dst[off + i] = h[i]} as bfloat16 (the high half of a float32), for i < len. */
-    static void widenBf16(short[] h, float[] dst, int off, int len) {
-        for (int i = 0; i < len; i++) {
-            dst[off + i] = Float.intBitsToFloat((h[i] & 0xffff) << 16);
-        }
+        tensor.readFloats(from, dst, off, len);
     }
 
     /**

@@ -1,32 +1,31 @@
 package dev.cossim.query;
 
 import dev.cossim.CossimException;
+import dev.cossim.output.AtomicFile;
 import dev.cossim.source.DType;
+import dev.cossim.source.NpyHeader;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
- * Writes a little-endian float32 or float16 {@code .npy} file (format version 1.0) as a stream: the header is written
- * first from the declared shape, then values as they come, so a batch never has to sit on the heap whole.
- * {@link #close()} refuses a file whose value count does not match its shape.
+ * Writes a little-endian float32 or float16 {@code .npy} file (format version 1.0, header by {@link NpyHeader}) as a
+ * stream: the header is written first from the declared shape, then values as they come, so a batch never has to sit
+ * on the heap whole. The file is an {@link AtomicFile}: {@link #close()} renames it into place once its value count
+ * matches its shape, and otherwise deletes it and refuses.
  */
 public final class NpyWriter implements AutoCloseable {
     private final Path path;
     private final DType dtype;
     private final long expected;
+    private final AtomicFile file;
     private final OutputStream out;
     private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     private long written;
+    private boolean closed;
 
     public NpyWriter(Path path, DType dtype, long... shape) {
         if (dtype != DType.F32 && dtype != DType.F16) {
@@ -39,28 +38,19 @@ public final class NpyWriter implements AutoCloseable {
             n = Math.multiplyExact(n, s);
         }
         this.expected = n;
+        byte[] header = NpyHeader.format(dtype, shape);
+        AtomicFile f = null;
         try {
-            this.out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
-            out.write(header(dtype, shape));
+            f = AtomicFile.create(path);
+            this.out = f.stream();
+            out.write(header);
         } catch (IOException e) {
+            if (f != null) {
+                f.close();
+            }
             throw CossimException.inFile(path, "cannot write: " + e.getMessage());
         }
-    }
-
-    /** The magic, version 1.0, header length and the dict, padded with spaces so the data starts on a 64-byte boundary. */
-    static byte[] header(DType dtype, long[] shape) {
-        String dims = shape.length == 1 ? shape[0] + ","
-                : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", "));
-        String dict = String.format(Locale.ROOT, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }",
-                dtype == DType.F32 ? "<f4" : "<f2", dims);
-        int unpadded = 10 + dict.length() + 1;
-        int total = (unpadded + 63) / 64 * 64;
-        String h = dict + " ".repeat(total - unpadded) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
-        b.putShort((short) h.length());
-        b.put(h.getBytes(StandardCharsets.US_ASCII));
-        return b.array();
+        this.file = f;
     }
 
     public void write(float[] values, int off, int len) {
@@ -95,14 +85,18 @@ public final class NpyWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try (file) {
+            if (written != expected) {
+                throw CossimException.inFile(path, "wrote " + written + " values but the shape holds " + expected);
+            }
             flushBuffer();
-            out.close();
+            file.commit();
         } catch (IOException e) {
             throw CossimException.inFile(path, "cannot write: " + e.getMessage());
-        }
-        if (written != expected) {
-            throw CossimException.inFile(path, "wrote " + written + " values but the shape holds " + expected);
         }
     }
 }

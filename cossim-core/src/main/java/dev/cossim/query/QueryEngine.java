@@ -7,6 +7,7 @@ import dev.cossim.CossimException;
 import dev.cossim.engine.JitWarmUp;
 import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
+import dev.cossim.source.HalfFloats;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -161,8 +162,8 @@ public final class QueryEngine {
         double[] x = new double[d];
         double[] y = new double[d];
         for (int i = 0; i < 2000; i++) {
-            BatchFile.widenF16(halves, rows, 0, rows.length);
-            BatchFile.widenBf16(halves, rows, 0, rows.length);
+            HalfFloats.widenF16(halves, rows, 0, rows.length);
+            HalfFloats.widenBf16(halves, rows, 0, rows.length);
             BlockPass.exactSquares(rows, 0, d);
             x[i % d] = rows[i % rows.length];
             metric.score(x, y); // the winners' rescoring

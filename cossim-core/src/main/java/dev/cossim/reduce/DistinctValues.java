@@ -2,6 +2,7 @@ package dev.cossim.reduce;
 
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
+import dev.cossim.source.HalfFloats;
 
 import java.util.Arrays;
 import dev.cossim.results.DistinctCounts;
@@ -137,7 +138,7 @@ public final class DistinctValues implements TileReducer<DistinctValues>, java.i
         int o = 0;
         for (int h = 0; h < half.length; h++) {
             if (half[h] > 0) {
-                order[o++] = key(Float.float16ToFloat((short) h));
+                order[o++] = key(HalfFloats.f16((short) h));
             }
         }
         Arrays.sort(order);

@@ -97,8 +97,8 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
         return switch (dtype) {
             case F32 -> data.get(le ? F32_LE : F32_BE, off);
             case F64 -> data.get(le ? F64_LE : F64_BE, off);
-            case F16 -> Float.float16ToFloat(data.get(le ? I16_LE : I16_BE, off));
-            case BF16 -> Float.intBitsToFloat((data.get(le ? I16_LE : I16_BE, off) & 0xffff) << 16);
+            case F16 -> HalfFloats.f16(data.get(le ? I16_LE : I16_BE, off));
+            case BF16 -> HalfFloats.bf16(data.get(le ? I16_LE : I16_BE, off));
             default -> throw new CossimException(origin + ": tensor '" + name + "' of dtype " + dtype + " is not floating point");
         };
     }
@@ -117,16 +117,7 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
                     }
                 }
             }
-            case F16 -> {
-                for (int i = 0; i < len; i++) {
-                    dst[dstOff + i] = Float.float16ToFloat(data.get(le ? I16_LE : I16_BE, off + 2L * i));
-                }
-            }
-            case BF16 -> {
-                for (int i = 0; i < len; i++) {
-                    dst[dstOff + i] = Float.intBitsToFloat((data.get(le ? I16_LE : I16_BE, off + 2L * i) & 0xffff) << 16);
-                }
-            }
+            case F16, BF16 -> HalfFloats.widen(dtype, data, off, order, dst, dstOff, len);
             case F64 -> {
                 for (int i = 0; i < len; i++) {
                     dst[dstOff + i] = (float) data.get(le ? F64_LE : F64_BE, off + 8L * i);

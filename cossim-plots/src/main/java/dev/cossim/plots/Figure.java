@@ -1,6 +1,7 @@
 package dev.cossim.plots;
 
 import dev.cossim.CossimException;
+import dev.cossim.output.AtomicFile;
 import org.jfree.chart.JFreeChart;
 import org.jfree.svg.SVGGraphics2D;
 
@@ -16,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -141,23 +141,16 @@ public final class Figure {
         writeAtomically(file, bytes);
     }
 
-    /** Writes bytes to a temporary sibling, then renames it over the target. */
+    /** Writes bytes to a temporary sibling, then renames it over the target ({@link AtomicFile}). */
     public static void writeAtomically(Path file, byte[] bytes) {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir != null && !Files.isDirectory(dir)) {
             throw new CossimException(file + ": directory " + dir + " does not exist");
         }
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".partial");
         try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(abs, bytes);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the .partial name marks it as incomplete
-            }
             throw new CossimException(file + ": cannot write (" + e.getMessage() + ")");
         }
     }

@@ -1,6 +1,7 @@
 package dev.cossim.spark;
 
 import dev.cossim.CossimException;
+import dev.cossim.output.AtomicFile;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -8,12 +9,12 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * The output directory of a Spark job on any Hadoop file system (local, HDFS, S3A): every file is written under a
- * hidden temporary directory beside the target, renamed into place by {@link #commit()}, deleted by
- * {@link #close()} otherwise. The target must not exist yet, as with Spark's default save mode.
+ * hidden temporary directory beside the target (named as {@link AtomicFile#tempName} names one), renamed into place
+ * by {@link #commit()}, deleted by {@link #close()} otherwise. It goes through Hadoop's file system rather than
+ * {@link AtomicFile}, which works on local paths only. The target must not exist yet, as with Spark's default save mode.
  */
 final class SparkOutputDir implements AutoCloseable {
     private final FileSystem fs;
@@ -30,7 +31,7 @@ final class SparkOutputDir implements AutoCloseable {
                 throw new CossimException(target + ": already exists; give a new output directory");
             }
             Path parent = this.target.getParent();
-            this.work = new Path(parent, "." + this.target.getName() + ".partial-" + UUID.randomUUID());
+            this.work = new Path(parent, AtomicFile.tempName(this.target.getName()));
             fs.mkdirs(work);
         } catch (IOException e) {
             throw new CossimException(target + ": cannot create output directory: " + e.getMessage(), e);
