@@ -1,5 +1,6 @@
 package dev.cossim.cli;
 
+import dev.cossim.CossimException;
 import dev.cossim.analysis.Analysis;
 import dev.cossim.analysis.AnalysisResult;
 import dev.cossim.analysis.MatrixFile;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +48,9 @@ abstract class AnalysisCommand extends ModelCommand {
      * kernel, threads, block size, progress on stderr and the kernel line on stderr.
      */
     Analysis request(Metric metric) {
+        if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw CossimException.inFile(outDir, "exists and is not a directory (the output directory, -o)");
+        }
         return Analysis.open(modelSpec(), tensor, vocab)
                 .metric(metric)
                 .rows(select.selection())

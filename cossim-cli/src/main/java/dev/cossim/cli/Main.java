@@ -38,8 +38,9 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
-            String sub = ex.getCommandLine().getCommandName();
-            err.println("cossim: error: " + ex.getMessage() + " (see 'cossim " + (sub.equals("cossim") ? "" : sub + " ") + "--help')");
+            // The full command path, e.g. "cossim plot heatmap", so that the hint names a command that exists.
+            String path = ex.getCommandLine().getCommandSpec().qualifiedName(" ");
+            err.println("cossim: error: " + ex.getMessage() + " (see '" + path + " --help')");
             return 2;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {

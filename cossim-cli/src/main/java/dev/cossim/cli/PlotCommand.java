@@ -70,6 +70,13 @@ final class PlotCommand implements Callable<Integer> {
             if (!f.endsWith(".png") && !f.endsWith(".svg")) {
                 throw new CossimException("-o " + outFile + ": the output must end in .png or .svg");
             }
+            Path dir = outFile.toAbsolutePath().getParent();
+            if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+                throw new CossimException("-o " + outFile + ": directory " + dir + " does not exist");
+            }
+            if (java.nio.file.Files.isDirectory(outFile)) {
+                throw new CossimException("-o " + outFile + ": is a directory");
+            }
         }
 
         @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cossim.CossimException;
+import dev.cossim.analysis.Search;
 import dev.cossim.query.Corpus;
 import dev.cossim.matrix.Metric;
 import dev.cossim.kernel.TileKernel;
@@ -70,15 +71,11 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
         if (!List.of("text", "tsv", "json").contains(fmt)) {
             throw new CossimException("--format " + format + ": choose text, tsv or json");
         }
-        if (k < 1) {
-            throw new CossimException("-k " + k + ": must be at least 1");
-        }
         if (texts.isEmpty() && queryLabels.isEmpty() && queriesFile == null) {
             throw new CossimException("no queries: give --text STRING, --label LABEL or --queries FILE");
         }
         int threads = threads();
-        TileKernel kernel = kernel();
-        QueryEngine.warmUpInBackground(metric, k, kernel);
+        Search search = Search.of(metric, k).kernel(kernel()).threads(threads).block(block).progress(progress()).start();
         try (Corpus c = openCorpus()) {
             int pos = c.position(position);
             err().println(describe(c) + (c.rank() == 3 ? ", position " + pos : ""));
@@ -86,13 +83,12 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
             queries.addAll(labelQueries(c, pos));
             queries.addAll(fileQueries(c));
             queries.addAll(textQueries(c, pos, threads));
-            QueryEngine engine = new QueryEngine(kernel, threads, block);
             double[][] vectors = queries.stream().map(Query::vector).toArray(double[][]::new);
             List<String> names = queries.stream().map(q -> "query '" + q.name() + "'").toList();
-            QueryEngine.Result r = engine.search(c, pos, vectors, names, metric, k, progress(),
-                    c.batches().size() > 1 ? line -> err().println(line) : null);
+            QueryEngine.Result r = search.batchLog(c.batches().size() > 1 ? line -> err().println(line) : null)
+                    .run(c, pos, vectors, names);
             err().printf(Locale.ROOT, "searched %,d rows x %d queries in %.3f s (%s, %d threads, %s kernel)%s%n", r.scanned(), queries.size(),
-                    r.seconds(), metric.label(), threads, engine.kernel().name(), skipped(r));
+                    r.seconds(), metric.label(), threads, search.kernel().name(), skipped(r));
             String text = switch (fmt) {
                 case "tsv" -> tsv(c, queries, r);
                 case "json" -> json(c, queries, r);
