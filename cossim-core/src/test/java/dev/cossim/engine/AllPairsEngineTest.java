@@ -21,10 +21,10 @@ import dev.cossim.results.Neighbors;
 import dev.cossim.analysis.ProgressListener;
 
 /** The all-pairs engine with its reducers against a double-precision brute force, on awkward sizes and with ties. */
-class AllPairsEngineTest {
+public class AllPairsEngineTest {
 
     /** Runs the summary pass and checks histogram, statistics and top-k against the reference. */
-    static void check(float[] m, int n, int d, TileKernel kernel, int threads, int block, int bins, int k) {
+    public static void check(float[] m, int n, int d, TileKernel kernel, int threads, int block, int bins, int k) {
         RowMatrix rows = RowMatrix.of(Synthetic.tensor(m, n, d), Normalization.UNIT);
         BruteForce ref = new BruteForce(m, n, d);
         int[] ids = rows.ids();
