@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * analysis a request asks for. Parts are made per worker (thread or Spark task) from the same suppliers, so part i of
  * one composite always merges with part i of another.
  */
-public final class CompositeReducer implements TileReducer<CompositeReducer>, java.io.Serializable {
+final class CompositeReducer implements TileReducer<CompositeReducer>, java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private final TileReducer<?>[] parts;
