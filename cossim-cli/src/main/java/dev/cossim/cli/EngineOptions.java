@@ -1,7 +1,7 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import dev.cossim.kernel.Kernels;
+import dev.cossim.analysis.Analysis;
 import dev.cossim.kernel.TileKernel;
 import picocli.CommandLine.Option;
 
@@ -26,6 +26,6 @@ final class EngineOptions {
 
     /** The chosen kernel; the one line saying which runs and why goes to {@code log}. */
     TileKernel kernel(PrintWriter log) {
-        return Kernels.choose(kernelName, log::println);
+        return Analysis.chooseKernel(kernelName, log::println);
     }
 }

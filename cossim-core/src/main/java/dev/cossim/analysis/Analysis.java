@@ -6,7 +6,7 @@ import dev.cossim.engine.AllPairsEngine;
 import dev.cossim.engine.NearestRows;
 import dev.cossim.engine.PairSet;
 import dev.cossim.engine.TileReducer;
-import dev.cossim.kernel.Kernels;
+import dev.cossim.engine.Vectorization;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.Normalization;
@@ -332,6 +332,19 @@ public final class Analysis {
         return this;
     }
 
+    /**
+     * The dot-product tile kernel by name (auto, blas, vector, scalar), for callers that run several requests with
+     * one kernel; {@code log} is told the one line saying which runs and why.
+     */
+    public static TileKernel chooseKernel(String name, Consumer<String> log) {
+        return Vectorization.get().dotKernel(name, log);
+    }
+
+    /** One line: which vectorised passes this JVM runs, and why. */
+    public static String vectorization() {
+        return Vectorization.get().describe();
+    }
+
     /** Runs the request: one pass over the tiles for every analysis asked for. */
     public AnalysisResult run() {
         validate();
@@ -357,7 +370,7 @@ public final class Analysis {
             double[] bounds = knownBounds != null ? knownBounds : metric.bounds(rows);
             String rangeFrom = range != null ? "--range" : metric.normalization() == Normalization.NONE ? "max_norm" : "metric";
             // The kernel (for blas: loading OpenBLAS, about 0.3 s) is set up before the clock starts, like the input.
-            TileKernel dot = dots != null ? dots : Kernels.choose(kernelName, log);
+            TileKernel dot = dots != null ? dots : Vectorization.get().dotKernel(kernelName, log);
             TileKernel k = tiles.kernel(dot);
             AllPairsEngine engine = new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock());
             long t0 = System.nanoTime();
@@ -395,7 +408,7 @@ public final class Analysis {
             if (unit == null) {
                 throw new CossimException("the query vector is zero or not finite, so it has no cosine neighbours");
             }
-            TileKernel dot = dots != null ? dots : Kernels.choose(kernelName, log);
+            TileKernel dot = dots != null ? dots : Vectorization.get().dotKernel(kernelName, log);
             Neighbors nb = NearestRows.find(dot, rows, unit, k, excludeId);
             return new Nearest(nb.ids(), nb.similarities(), rows.size(), rows.excludedCount());
         } finally {

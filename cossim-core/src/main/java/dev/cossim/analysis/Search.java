@@ -1,7 +1,7 @@
 package dev.cossim.analysis;
 
 import dev.cossim.ParameterException;
-import dev.cossim.kernel.Kernels;
+import dev.cossim.engine.Vectorization;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.query.Corpus;
@@ -109,7 +109,7 @@ public final class Search {
         if (block < 1) {
             throw new ParameterException("block", block, "must be at least 1");
         }
-        TileKernel dots = kernel != null ? kernel : Kernels.choose(kernelName, log);
+        TileKernel dots = kernel != null ? kernel : Vectorization.get().dotKernel(kernelName, log);
         if (warmUp) {
             QueryEngine.warmUpInBackground(metric, k, dots);
         }

@@ -1,17 +1,22 @@
 package dev.cossim.query;
 
-import dev.cossim.kernel.Kernels;
+import dev.cossim.engine.Vectorization;
 
 /**
  * The per-block work around the kernel's products: squared norms of a block's rows, and the scan of the block's scores
- * for those that reach their query's k-th best. Plain loops here, the default. {@code VectorBlockPass} does both on the Vector
- * API ({@code -Dcossim.blockpass=vector}, with the jdk.incubator.vector module enabled; loaded reflectively, so this
- * class never links against it otherwise): measured on 1,000,000 x 384 rows and 100 queries, it matched the plain
+ * for those that reach their query's k-th best. Plain loops here, the default ({@link Vectorization} chooses).
+ * {@code VectorBlockPass} does both on the Vector API (loaded reflectively, so this class never links against it
+ * otherwise): measured on 1,000,000 x 384 rows and 100 queries, it matched the plain
  * loops once compiled but lost more while warming up (Vector API code is slow until C2 compiles it) than it saved.
  */
 class BlockPass {
     static BlockPass create() {
-        if ("vector".equals(System.getProperty("cossim.blockpass")) && Kernels.vectorApiAvailable()) {
+        return create(Vectorization.get().vectorBlockPass());
+    }
+
+    /** The Vector API pass when asked for and the module is enabled, else the plain loops. */
+    static BlockPass create(boolean vector) {
+        if (vector && Vectorization.get().vectorApi()) {
             try {
                 return (BlockPass) Class.forName("dev.cossim.query.VectorBlockPass").getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {

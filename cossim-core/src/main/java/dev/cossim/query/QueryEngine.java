@@ -4,7 +4,7 @@ import dev.cossim.ParameterException;
 import dev.cossim.matrix.Metric;
 
 import dev.cossim.CossimException;
-import dev.cossim.engine.JitWarmUp;
+import dev.cossim.engine.Vectorization;
 import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.source.HalfFloats;
@@ -142,7 +142,7 @@ public final class QueryEngine {
      * @param kernel the kernel the search will use
      */
     public static void warmUpInBackground(Metric metric, int k, TileKernel kernel) {
-        JitWarmUp.inBackground(() -> warmUp(metric, Math.max(1, Math.min(k, 64)), kernel));
+        Vectorization.get().warmUp(() -> warmUp(metric, Math.max(1, Math.min(k, 64)), kernel));
     }
 
     /**

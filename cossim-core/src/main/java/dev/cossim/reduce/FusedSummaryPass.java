@@ -1,7 +1,7 @@
 package dev.cossim.reduce;
 
 import dev.cossim.engine.Tile;
-import dev.cossim.kernel.Kernels;
+import dev.cossim.engine.Vectorization;
 
 /**
  * The summary reducers' work on one tile in a single walk over it while it is still in cache: histogram bin, sum and
@@ -11,9 +11,9 @@ import dev.cossim.kernel.Kernels;
 abstract class FusedSummaryPass {
     abstract void accept(Tile t, Histogram h, PairStatistics s, TopKNeighbors top);
 
-    /** The Vector API pass where the module is enabled, else the scalar one. */
+    /** The pass {@link Vectorization} chooses: the Vector API one where the module is enabled, else the scalar one. */
     static FusedSummaryPass create() {
-        if (Kernels.vectorApiAvailable()) {
+        if (Vectorization.get().vectorSummaryPass()) {
             try {
                 return (FusedSummaryPass) Class.forName("dev.cossim.reduce.VectorSummaryPass").getDeclaredConstructor().newInstance();
             } catch (ReflectiveOperationException | LinkageError e) {

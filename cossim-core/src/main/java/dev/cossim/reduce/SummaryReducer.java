@@ -1,6 +1,6 @@
 package dev.cossim.reduce;
 
-import dev.cossim.engine.JitWarmUp;
+import dev.cossim.engine.Vectorization;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 
@@ -18,12 +18,6 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
     private transient FusedSummaryPass pass;
     /** The scalar pass, for tiles that come while a warm-up is still compiling the vector one. */
     private transient ScalarSummaryPass scalarPass;
-    /**
-     * False while a warm-up runs and has not yet seen the vector pass run at compiled speed. Until C2 has compiled
-     * it, Vector API code makes a call of every operation: real tiles took 150-580 ns per pair that way, where the
-     * scalar pass takes about 10 in C1's code and the compiled vector pass 2-5.
-     */
-    private static volatile boolean vectorReady = true;
 
     public SummaryReducer(int[] ids, int bins, double lo, double hi, int k) {
         this(ids, bins, lo, hi, k, false);
@@ -45,7 +39,10 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
             topK.accept(tile);
             return;
         }
-        if (!vectorReady) {
+        // While the warm-up compiles the vector pass (Vectorization.summaryPassReady false), the scalar one: until C2
+        // has compiled it, Vector API code makes a call of every operation (real tiles took 150-580 ns per pair that
+        // way, where the scalar pass takes about 10 in C1's code and the compiled vector pass 2-5).
+        if (!Vectorization.get().summaryPassReady()) {
             if (scalarPass == null) {
                 scalarPass = new ScalarSummaryPass();
             }
@@ -94,7 +91,7 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
      * @param bounds the run's histogram range when known before the rows are read (else null)
      */
     public static void warmUpInBackground(int bins, int k, boolean nearestSmallest, double[] bounds) {
-        JitWarmUp.inBackground(() -> warmUp(bins, k, nearestSmallest, bounds));
+        Vectorization.get().warmUpSummaryPass(() -> warmUp(bins, k, nearestSmallest, bounds));
     }
 
     /**
@@ -131,8 +128,7 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
         Tile tile = new Tile(b * b);
         // At most 10 neighbours: a larger k only adds heap work (the same code) and would hide the pass's own speed.
         int kk = Math.max(0, Math.min(k, 10));
-        vectorReady = false;
-        try {
+        {
             FusedSummaryPass scalar = new ScalarSummaryPass();
             long end = System.nanoTime() + 5_000_000_000L;
             SummaryReducer forScalar = null, forVector = null;
@@ -166,8 +162,6 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
                     return;
                 }
             }
-        } finally {
-            vectorReady = true;
         }
     }
 }

@@ -16,12 +16,7 @@ class BlockPassTest {
     @Test
     void plainLoopsByDefaultVectorPassOnRequest() {
         assertEquals(BlockPass.class, BlockPass.create().getClass());
-        System.setProperty("cossim.blockpass", "vector");
-        try {
-            assertInstanceOf(VectorBlockPass.class, BlockPass.create());
-        } finally {
-            System.clearProperty("cossim.blockpass");
-        }
+        assertInstanceOf(VectorBlockPass.class, BlockPass.create(true));
     }
 
     @Test

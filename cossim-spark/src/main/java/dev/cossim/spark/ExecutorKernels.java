@@ -1,6 +1,6 @@
 package dev.cossim.spark;
 
-import dev.cossim.kernel.Kernels;
+import dev.cossim.engine.Vectorization;
 import dev.cossim.kernel.TileKernel;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +13,6 @@ final class ExecutorKernels {
     }
 
     static TileKernel get(String name) {
-        return KERNELS.computeIfAbsent(name, n -> Kernels.choose(n, line -> System.err.println("cossim executor " + line)));
+        return KERNELS.computeIfAbsent(name, n -> Vectorization.get().dotKernel(n, line -> System.err.println("cossim executor " + line)));
     }
 }
