@@ -1,5 +1,6 @@
 package dev.cossim.reduce;
 
+import dev.cossim.engine.BoundedTopK;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
 import dev.cossim.results.Neighbors;
@@ -14,11 +15,11 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, dev.coss
 
     private final int k;
     private final int[] ids;
-    private final float[] sims;
-    private final int[] nbrs;
+    /** One list per packed row: (sign * value, neighbour id), the one bounded top-k selection. */
+    private final BoundedTopK heap;
     /** +1 keeps the largest values; -1 the smallest (distances): values are stored negated so one heap serves both. */
     private final float sign;
-    /** kth[r] == sims[r * k], the heap root (current k-th best) of row r, kept contiguous for vector compares. */
+    /** kth[r] == heap.threshold(r), the current k-th best of row r, kept contiguous for vector compares. */
     private final float[] kth;
 
     /** @param ids original id of each packed row; neighbours are stored and reported by original id */
@@ -34,10 +35,7 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, dev.coss
         }
         this.k = k;
         this.ids = ids;
-        this.sims = new float[ids.length * k];
-        this.nbrs = new int[ids.length * k];
-        java.util.Arrays.fill(sims, Float.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(nbrs, Integer.MAX_VALUE);
+        this.heap = new BoundedTopK(ids.length, k);
         this.kth = new float[ids.length];
         java.util.Arrays.fill(kth, Float.NEGATIVE_INFINITY);
     }
@@ -93,35 +91,9 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, dev.coss
 
     /** Offers a value already multiplied by {@link #sign}: larger is always better here. */
     private void offerSigned(int r, float x, int id) {
-        int base = r * k;
-        float rootS = sims[base];
-        if (x < rootS || (x == rootS && id >= nbrs[base])) {
-            return;
+        if (heap.offer(r, x, id)) {
+            kth[r] = heap.threshold(r);
         }
-        // Replace the root (the worst kept) and sift down: worse = lower similarity, or equal and higher id.
-        int pos = 0;
-        while (true) {
-            int c = 2 * pos + 1;
-            if (c >= k) {
-                break;
-            }
-            if (c + 1 < k && worse(sims[base + c + 1], nbrs[base + c + 1], sims[base + c], nbrs[base + c])) {
-                c++;
-            }
-            if (!worse(sims[base + c], nbrs[base + c], x, id)) {
-                break;
-            }
-            sims[base + pos] = sims[base + c];
-            nbrs[base + pos] = nbrs[base + c];
-            pos = c;
-        }
-        sims[base + pos] = x;
-        nbrs[base + pos] = id;
-        kth[r] = sims[base];
-    }
-
-    private static boolean worse(float sa, int ia, float sb, int ib) {
-        return sa < sb || (sa == sb && ia > ib);
     }
 
     @Override
@@ -130,39 +102,23 @@ public final class TopKNeighbors implements TileReducer<TopKNeighbors>, dev.coss
             throw new IllegalArgumentException("top-k reducers of different shapes cannot merge");
         }
         for (int r = 0; r < ids.length; r++) {
-            for (int q = 0; q < k; q++) {
-                int id = o.nbrs[r * k + q];
-                if (id != Integer.MAX_VALUE) {
-                    offerSigned(r, o.sims[r * k + q], id);
-                }
+            if (heap.mergeList(o.heap, r, r)) {
+                kth[r] = heap.threshold(r);
             }
         }
     }
 
     /** Neighbours of packed row r, best first: original ids and similarities. */
     public Neighbors neighbors(int r) {
-        int base = r * k;
-        Integer[] order = new Integer[k];
-        for (int q = 0; q < k; q++) {
-            order[q] = q;
-        }
-        java.util.Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(sims[base + b], sims[base + a]);
-            return c != 0 ? c : Integer.compare(nbrs[base + a], nbrs[base + b]);
-        });
-        int filled = 0;
-        for (int q = 0; q < k; q++) {
-            if (nbrs[base + q] != Integer.MAX_VALUE) {
-                filled++;
-            }
-        }
+        float[] keys = new float[k];
+        long[] nb = new long[k];
+        int filled = heap.sorted(r, keys, nb);
         int[] outIds = new int[filled];
         float[] outSims = new float[filled];
         for (int q = 0; q < filled; q++) {
-            outIds[q] = nbrs[base + order[q]];
-            outSims[q] = sign * sims[base + order[q]];
+            outIds[q] = (int) nb[q];
+            outSims[q] = sign * keys[q];
         }
         return new Neighbors(ids[r], outIds, outSims);
     }
-
 }
