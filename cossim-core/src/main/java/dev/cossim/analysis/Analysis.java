@@ -3,6 +3,7 @@ package dev.cossim.analysis;
 import dev.cossim.CossimException;
 import dev.cossim.ParameterException;
 import dev.cossim.engine.AllPairsEngine;
+import dev.cossim.engine.CompositeReducer;
 import dev.cossim.engine.NearestRows;
 import dev.cossim.engine.PairSet;
 import dev.cossim.engine.TileReducer;

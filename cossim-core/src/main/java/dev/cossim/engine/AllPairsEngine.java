@@ -3,13 +3,7 @@ package dev.cossim.engine;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.RowMatrix;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -124,56 +118,28 @@ public final class AllPairsEngine {
     }
 
     /**
-     * Runs {@code loop} on {@code workers} threads (at least one), each with its own reducer and tile, and merges the
-     * reducers. Errors on a worker surface here as they were thrown; an interrupt cancels the run.
+     * Runs {@code loop} on {@code workers} threads (at least one) of the {@link TileScheduler}, each with its own
+     * reducer and tile, and merges the reducers. Errors on a worker surface here as they were thrown; an interrupt
+     * cancels the run.
      */
     private <R extends TileReducer<R>> R onWorkers(int workers, Supplier<R> reducers, ProgressListener progress, WorkerLoop<R> loop) {
-        int count = Math.max(1, workers);
-        ExecutorService pool = Executors.newFixedThreadPool(count, r -> {
-            Thread t = new Thread(r, "cossim-tiles");
-            t.setDaemon(true);
-            return t;
-        });
-        List<Future<R>> futures = new ArrayList<>();
-        try {
-            for (int w = 0; w < count; w++) {
-                futures.add(pool.submit(() -> {
-                    R local = reducers.get();
-                    loop.run(local, new Tile(block * block));
-                    return local;
-                }));
+        try (TileScheduler s = new TileScheduler(Math.max(1, workers), "cossim-tiles")) {
+            List<R> parts = s.run(workers, w -> () -> {
+                R local = reducers.get();
+                loop.run(local, new Tile(block * block));
+                return local;
+            });
+            R result = parts.getFirst();
+            for (int q = 1; q < parts.size(); q++) {
+                result.merge(parts.get(q));
             }
-            R result = null;
-            for (Future<R> f : futures) {
-                R part = f.get();
-                if (result == null) {
-                    result = part;
-                } else {
-                    result.merge(part);
-                }
-            }
-            return result == null ? reducers.get() : result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(c);
+            return result;
         } finally {
-            pool.shutdownNow();
             progress.end();
         }
     }
 
     private static void checkInterrupted() {
-        if (Thread.currentThread().isInterrupted()) {
-            throw new CancellationException("interrupted");
-        }
+        TileScheduler.checkInterrupted();
     }
 }

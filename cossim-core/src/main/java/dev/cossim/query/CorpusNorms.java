@@ -1,11 +1,12 @@
 package dev.cossim.query;
 
+import dev.cossim.engine.TileScheduler;
+
 import dev.cossim.analysis.ProgressListener;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 
 /**
  * Norm statistics of a corpus per batch file and per token position (the seed's check of whether norms vary enough
@@ -31,14 +32,14 @@ public final class CorpusNorms {
             totals[p] = new NormSummary();
         }
         progress.begin("norms", corpus.rows() * positions.length);
-        try {
+        try (TileScheduler scheduler = new TileScheduler(Math.max(1, threads), "cossim-norms")) {
             for (Corpus.Batch b : corpus.batches()) {
                 long blocks = (b.rows() + block - 1) / block;
                 for (int p = 0; p < positions.length; p++) {
                     int pos = positions[p];
                     AtomicLong next = new AtomicLong();
                     int workers = (int) Math.max(1, Math.min(threads, blocks));
-                    List<NormSummary> parts = IntStream.range(0, workers).parallel().mapToObj(w -> {
+                    List<NormSummary> parts = scheduler.run(workers, w -> () -> {
                         NormSummary local = new NormSummary();
                         float[] buf = new float[block * d];
                         long q;
@@ -52,7 +53,7 @@ public final class CorpusNorms {
                             progress.advance(count);
                         }
                         return local;
-                    }).toList();
+                    });
                     NormSummary s = new NormSummary();
                     parts.forEach(s::merge);
                     perBatch.add(new Entry(b.index(), pos, s));

@@ -4,6 +4,7 @@ import dev.cossim.ParameterException;
 import dev.cossim.matrix.Metric;
 
 import dev.cossim.CossimException;
+import dev.cossim.engine.TileScheduler;
 import dev.cossim.engine.Vectorization;
 import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
@@ -15,10 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -94,24 +91,16 @@ public final class QueryEngine {
         AtomicLong zero = new AtomicLong();
         AtomicLong nonFinite = new AtomicLong();
         progress.begin("query", corpus.rows());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "cossim-query");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
+        try (TileScheduler scheduler = new TileScheduler(threads, "cossim-query")) {
             for (Corpus.Batch b : corpus.batches()) {
                 long tb = System.nanoTime();
                 long blocks = (b.rows() + block - 1) / block;
                 AtomicLong next = new AtomicLong();
-                List<Future<Candidates>> fs = new ArrayList<>();
                 int workers = (int) Math.min(threads, Math.max(1, blocks));
-                for (int w = 0; w < workers; w++) {
-                    fs.add(pool.submit(new Worker(b, position, qm, nq, d, metric, k, next, block, blocks, zero, nonFinite, progress)));
-                }
                 Candidates batch = new Candidates(nq, k);
-                for (Future<Candidates> f : fs) {
-                    batch.merge(get(f));
+                for (Candidates part : scheduler.run(workers,
+                        w -> new Worker(b, position, qm, nq, d, metric, k, next, block, blocks, zero, nonFinite, progress))) {
+                    batch.merge(part);
                 }
                 all.merge(batch);
                 if (batchLog != null) {
@@ -120,7 +109,6 @@ public final class QueryEngine {
                 }
             }
         } finally {
-            pool.shutdownNow();
             progress.end();
         }
         List<Hit[]> hits = new ArrayList<>();
@@ -194,20 +182,6 @@ public final class QueryEngine {
         float[] q = Arrays.copyOf(rows, nq * d);
         for (int i = 0; i < 300; i++) {
             kernel.dots(rows, 0, count, q, 0, nq, d, outs[i & 7]);
-        }
-    }
-
-    private static Candidates get(Future<Candidates> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -1,13 +1,22 @@
 package dev.cossim.spark;
 
-import dev.cossim.engine.Tile;
+import dev.cossim.analysis.ProgressListener;
+import dev.cossim.engine.AllPairsEngine;
+import dev.cossim.engine.CompositeReducer;
+import dev.cossim.engine.PairSet;
+import dev.cossim.engine.TileReducer;
+import dev.cossim.matrix.Normalization;
+import dev.cossim.matrix.RowMatrix;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.reduce.TopKNeighbors;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import dev.cossim.results.Neighbors;
 
 /**
@@ -32,49 +41,42 @@ final class AllPairsPartial implements Serializable {
     }
 
     /**
-     * Computes every tile (I, J), I <= J, of a panel pair with the engine's blocks and tile walk. Tile coordinates
-     * index the pair's rows: panel a's rows first, then panel b's (when b is another panel).
+     * Computes every tile (I, J), I <= J, of a panel pair with the core's engine (one thread: a task is one core),
+     * its blocks and tile walk, and its fused summary pass (histogram, statistics and top-k in one walk over each
+     * tile), as {@code cossim all-pairs} does: a panel with itself is a within run, two panels a cross run. Tile
+     * coordinates index the pair's rows: panel a's rows first, then panel b's (when b is another panel).
      */
     void add(PanelPair pair, TileKernel kernel) {
         Panel a = pair.a, b = pair.b;
         boolean diag = pair.diagonal();
-        int[] ids = diag ? a.ids : concat(a.ids, b.ids);
+        RowMatrix ra = rows(a);
+        PairSet ps = diag ? PairSet.within(ra) : PairSet.cross(ra, rows(b));
+        int[] ids = ps.rows().ids();
         int offsetB = diag ? 0 : a.size();
-        SummaryReducer s = new SummaryReducer(ids, settings.bins(), -1, 1, 0);
-        TopKNeighbors top = settings.topK() > 0 ? new TopKNeighbors(ids, settings.topK()) : null;
-        NearDuplicateEdges e = edges != null ? new NearDuplicateEdges(ids, settings.nearDup()) : null;
-        int block = settings.block();
-        int d = a.dim;
-        Tile tile = new Tile(block * block);
-        for (int i0 = 0; i0 < a.size(); i0 += block) {
-            int rows = Math.min(block, a.size() - i0);
-            for (int j0 = diag ? i0 : 0; j0 < b.size(); j0 += block) {
-                int cols = Math.min(block, b.size() - j0);
-                kernel.dots(a.data, i0, rows, b.data, j0, cols, d, tile.values);
-                tile.rowStart = i0;
-                tile.rows = rows;
-                tile.colStart = offsetB + j0;
-                tile.cols = cols;
-                tile.diagonal = diag && i0 == j0;
-                s.accept(tile);
-                if (top != null) {
-                    top.accept(tile);
-                }
-                if (e != null) {
-                    e.accept(tile);
-                }
-            }
+        List<Supplier<? extends TileReducer<?>>> parts = new ArrayList<>();
+        parts.add(() -> new SummaryReducer(ids, settings.bins(), -1, 1, settings.topK()));
+        if (edges != null) {
+            parts.add(() -> new NearDuplicateEdges(ids, settings.nearDup()));
         }
+        CompositeReducer c = ps.run(new AllPairsEngine(kernel, 1, settings.block()), () -> new CompositeReducer(parts),
+                ProgressListener.NONE);
+        SummaryReducer s = c.part(0, SummaryReducer.class);
         summary.merge(s);
-        if (e != null) {
-            edges.merge(e);
+        if (edges != null) {
+            edges.merge(c.part(1, NearDuplicateEdges.class));
         }
+        TopKNeighbors top = s.topK();
         if (top != null) {
             split(top, a, 0);
             if (!diag) {
                 split(top, b, offsetB);
             }
         }
+    }
+
+    /** A panel's rows as the engine takes them (already prepared: unit length, none excluded). */
+    private static RowMatrix rows(Panel p) {
+        return new RowMatrix(p.dim, p.data, p.ids, new int[0], new int[0], Normalization.UNIT);
     }
 
     /** Moves rows [offset, offset + panel size) of a pair's top-k into this partition's top-k of that panel. */
@@ -88,9 +90,4 @@ final class AllPairsPartial implements Serializable {
         }
     }
 
-    private static int[] concat(int[] x, int[] y) {
-        int[] out = java.util.Arrays.copyOf(x, x.length + y.length);
-        System.arraycopy(y, 0, out, x.length, y.length);
-        return out;
-    }
 }

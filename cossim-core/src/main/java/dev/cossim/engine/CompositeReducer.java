@@ -1,22 +1,19 @@
-package dev.cossim.analysis;
-
-import dev.cossim.engine.Tile;
-import dev.cossim.engine.TileReducer;
+package dev.cossim.engine;
 
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Feeds every tile to each of its parts in order, and merges part by part: one walk over the tiles serves every
- * analysis a request asks for. Parts are made per worker (thread or Spark task) from the same suppliers, so part i of
+ * analysis a request asks for (the facade's requests, and each Spark task's share of one). Parts are made per worker (thread or Spark task) from the same suppliers, so part i of
  * one composite always merges with part i of another.
  */
-final class CompositeReducer implements TileReducer<CompositeReducer>, java.io.Serializable {
+public final class CompositeReducer implements TileReducer<CompositeReducer>, java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private final TileReducer<?>[] parts;
 
-    CompositeReducer(List<Supplier<? extends TileReducer<?>>> suppliers) {
+    public CompositeReducer(List<Supplier<? extends TileReducer<?>>> suppliers) {
         parts = new TileReducer<?>[suppliers.size()];
         for (int i = 0; i < parts.length; i++) {
             parts[i] = suppliers.get(i).get();
@@ -42,7 +39,7 @@ final class CompositeReducer implements TileReducer<CompositeReducer>, java.io.S
     }
 
     /** Part i, as the request built it. */
-    <R> R part(int i, Class<R> type) {
+    public <R> R part(int i, Class<R> type) {
         return type.cast(parts[i]);
     }
 }
