@@ -1,6 +1,6 @@
 package dev.cossim.kernel;
 
-import dev.cossim.CossimException;
+import dev.cossim.ParameterException;
 
 import java.util.Locale;
 import java.util.ServiceLoader;
@@ -37,7 +37,7 @@ public final class Kernels {
             }
             case "vector" -> {
                 if (!vectorApiAvailable()) {
-                    throw new CossimException("--kernel vector: the Vector API is not enabled; run java with --add-modules jdk.incubator.vector");
+                    throw new ParameterException("kernel", "vector", "the Vector API is not enabled; run java with --add-modules jdk.incubator.vector");
                 }
                 log.accept("kernel: vector (requested; " + VectorTileKernel.lanes() * 32 + "-bit vectors)");
                 return vector();
@@ -64,13 +64,13 @@ public final class Kernels {
                         StringBuilder why = new StringBuilder();
                         TileKernel k = p.create(why::append);
                         if (k == null) {
-                            throw new CossimException("--kernel " + n + ": " + why);
+                            throw new ParameterException("kernel", n, why.toString());
                         }
                         log.accept("kernel: " + k.name() + " (requested; " + k.describe() + ")");
                         return k;
                     }
                 }
-                throw new CossimException("--kernel " + n + ": unknown or not on the classpath (choose auto, vector, scalar"
+                throw new ParameterException("kernel", n, "unknown or not on the classpath (choose auto, vector, scalar"
                         + (n.equals("blas") ? "; the blas kernel needs the cossim-blas module" : "") + ")");
             }
         }

@@ -1,6 +1,7 @@
 package dev.cossim.output;
 
 import dev.cossim.CossimException;
+import dev.cossim.ParameterException;
 import dev.cossim.engine.PairSet;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
@@ -43,7 +44,7 @@ public final class NpyMatrixWriter implements AutoCloseable {
             return switch (s.toLowerCase(Locale.ROOT)) {
                 case "f16", "float16" -> F16;
                 case "f32", "float32" -> F32;
-                default -> throw new CossimException("--dtype " + s + ": choose f16 or f32");
+                default -> throw new ParameterException("dtype", s, "choose f16 or f32");
             };
         }
     }
