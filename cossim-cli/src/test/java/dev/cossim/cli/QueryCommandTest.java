@@ -1,5 +1,7 @@
 package dev.cossim.cli;
 
+import dev.cossim.testing.TsvReader;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cossim.query.NpyWriter;
@@ -101,7 +103,7 @@ class QueryCommandTest {
             }
             order.sort(Comparator.<Integer>comparingDouble(x -> -dots[x]).thenComparingInt(x -> x));
             for (int rank = 0; rank < k; rank++) {
-                String[] f = tsvFields(lines.get(1 + qi * k + rank));
+                String[] f = TsvReader.fields(lines.get(1 + qi * k + rank));
                 // The query name holds a real tab: the TSV quotes it (RFC 4180), as pandas and csv read it back.
                 assertEquals(qi == 0 ? "first\tquery" : "second", f[0]);
                 assertEquals(rank + 1, Integer.parseInt(f[1]));
@@ -180,34 +182,5 @@ class QueryCommandTest {
         assertEquals("\"n's beams,\"", PyRepr.of("n's beams,"));
         assertEquals("'ng\\nfantast'", PyRepr.of("ng\nfantast"));
         assertEquals("'it\\'s \"x\"'", PyRepr.of("it's \"x\""));
-    }
-
-    /** One TSV line's fields, quoted fields (RFC 4180 on a tab) unquoted. */
-    static String[] tsvFields(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    f.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    f.append(c);
-                }
-            } else if (c == '"' && f.isEmpty()) {
-                quoted = true;
-            } else if (c == '\t') {
-                out.add(f.toString());
-                f.setLength(0);
-            } else {
-                f.append(c);
-            }
-        }
-        out.add(f.toString());
-        return out.toArray(new String[0]);
     }
 }

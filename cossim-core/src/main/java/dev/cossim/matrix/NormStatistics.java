@@ -1,5 +1,6 @@
 package dev.cossim.matrix;
 
+import dev.cossim.query.NormSummary;
 import dev.cossim.source.Tensor;
 
 import java.util.stream.IntStream;
@@ -16,6 +17,7 @@ public record NormStatistics(long rows, double mean, double std, double min, dou
         int rows = Math.toIntExact(t.rows());
         int d = (int) t.rowLength();
         double[] norms = new double[rows];
+        double[] squares = new double[rows];
         byte[] status = new byte[rows];
         IntStream.range(0, rows).parallel().forEach(r -> {
             double ss = 0;
@@ -32,21 +34,18 @@ public record NormStatistics(long rows, double mean, double std, double min, dou
             } else if (ss == 0) {
                 status[r] = 1;
             }
+            squares[r] = ss;
             norms[r] = Math.sqrt(ss);
         });
-        long n = 0, zero = 0, nonFinite = 0;
-        double sum = 0, min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        // The mean, std, extremes and counts come from the one mergeable norm summary (the norms command's too).
+        NormSummary summary = new NormSummary();
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
         int minRow = -1, maxRow = -1;
         for (int r = 0; r < rows; r++) {
+            summary.addSquared(status[r] == 2 ? Double.NaN : squares[r]);
             if (status[r] == 2) {
-                nonFinite++;
                 continue;
             }
-            if (status[r] == 1) {
-                zero++;
-            }
-            n++;
-            sum += norms[r];
             if (norms[r] < min) {
                 min = norms[r];
                 minRow = r;
@@ -56,14 +55,6 @@ public record NormStatistics(long rows, double mean, double std, double min, dou
                 maxRow = r;
             }
         }
-        double mean = n == 0 ? Double.NaN : sum / n;
-        double ss = 0;
-        for (int r = 0; r < rows; r++) {
-            if (status[r] != 2) {
-                ss += (norms[r] - mean) * (norms[r] - mean);
-            }
-        }
-        double std = n < 2 ? 0 : Math.sqrt(ss / (n - 1));
-        return new NormStatistics(rows, mean, std, min, max, minRow, maxRow, zero, nonFinite);
+        return new NormStatistics(rows, summary.mean(), summary.std(), min, max, minRow, maxRow, summary.zero(), summary.nonFinite());
     }
 }

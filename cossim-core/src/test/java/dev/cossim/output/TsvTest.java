@@ -1,5 +1,7 @@
 package dev.cossim.output;
 
+import dev.cossim.testing.TsvReader;
+
 import dev.cossim.testing.NastyTokens;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,59 +27,7 @@ class TsvTest {
 
     /** RFC 4180 on a tab: quoted fields may hold anything, "" is a quote inside them; rows end at a bare \n. */
     static List<List<String>> read(String text) {
-        List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        int i = 0, n = text.length();
-        boolean fieldStart = true;
-        while (i < n) {
-            char c = text.charAt(i);
-            if (fieldStart && c == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        throw new IllegalArgumentException("unterminated quoted field");
-                    }
-                    char q = text.charAt(i++);
-                    if (q == '"') {
-                        if (i < n && text.charAt(i) == '"') {
-                            f.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        f.append(q);
-                    }
-                }
-                if (i < n && text.charAt(i) != '\t' && text.charAt(i) != '\n') {
-                    throw new IllegalArgumentException("text after a closing quote at " + i);
-                }
-                fieldStart = false;
-                continue;
-            }
-            fieldStart = false;
-            if (c == '\t') {
-                row.add(f.toString());
-                f.setLength(0);
-                fieldStart = true;
-            } else if (c == '\n') {
-                row.add(f.toString());
-                f.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-                fieldStart = true;
-            } else if (c == '"' || c == '\r') {
-                throw new IllegalArgumentException("bare " + (c == '"' ? "quote" : "\\r") + " at " + i);
-            } else {
-                f.append(c);
-            }
-            i++;
-        }
-        if (!row.isEmpty() || f.length() > 0 || !fieldStart) {
-            throw new IllegalArgumentException("last row does not end with \\n");
-        }
-        return rows;
+        return TsvReader.read(text);
     }
 
     @Test
