@@ -12,6 +12,6 @@ final class SelectionOptions extends RowSelectionOptions {
 
     /** Side B, or null for pairs within the selection. */
     Selection againstSelection() {
-        return against == null ? null : Selection.parse(against, "--against");
+        return against == null ? null : Selection.parse(against, "against");
     }
 }

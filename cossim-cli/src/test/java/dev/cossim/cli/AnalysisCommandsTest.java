@@ -222,4 +222,24 @@ class AnalysisCommandsTest {
         assertEquals(2, metric.code());
         assertTrue(metric.err().contains("--metric manhattan"), metric.err());
     }
+
+    /** The library names its parameters in its own words; the CLI shows them as the options the user typed. */
+    @Test
+    void libraryParameterErrorsNameTheOption() {
+        Result rows = run("all-pairs", model.toString(), "--rows", "x");
+        assertEquals(2, rows.code());
+        assertTrue(rows.err().contains("--rows x:"), rows.err());
+        Result match = run("top-pairs", model.toString(), "--match", "[unused");
+        assertEquals(2, match.code());
+        assertTrue(match.err().contains("--match [unused:"), match.err());
+        Result pairs = run("near-duplicates", model.toString(), "-t", "0.1", "--max-pairs", "5");
+        assertEquals(2, pairs.code());
+        assertTrue(pairs.err().contains("--max-pairs 5: "), pairs.err());
+        Result k = run("all-pairs", model.toString(), "-k", "-1");
+        assertEquals(2, k.code());
+        assertTrue(k.err().contains("--top-k -1: must be 0 or more"), k.err());
+        Result t = run("row-stats", model.toString(), "-t", "1.5");
+        assertEquals(2, t.code());
+        assertTrue(t.err().contains("--threshold 1.5: a cosine threshold must be in [-1, 1]"), t.err());
+    }
 }

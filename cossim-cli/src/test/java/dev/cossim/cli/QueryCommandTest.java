@@ -86,6 +86,9 @@ class QueryCommandTest {
         Path qf = dir.resolve("q.npy");
         npy(qf, DType.F32, q, 2, d);
         Files.writeString(dir.resolve("q.txt"), "first\tquery\nsecond\n");
+        CliRun none = CliRun.of("query", c.toString(), "--queries", qf.toString(), "-k", "" + k);
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("--position (none): ") && none.err().contains("choose a token position"), none.err());
         CliRun r = CliRun.of("query", c.toString(), "--queries", qf.toString(), "--position", "-2", "-k", "" + k, "--format", "tsv",
                 "--metric", "dot", "--threads", "2", "--block", "16");
         assertEquals(0, r.code(), r.err());

@@ -1,5 +1,7 @@
 package dev.cossim.matrix;
 
+import dev.cossim.ParameterException;
+
 import dev.cossim.CossimException;
 import dev.cossim.vocab.Vocabulary;
 
@@ -24,16 +26,16 @@ public record Selection(String rows, String match, int stride, int sample, long 
 
     public Selection {
         if (stride < 1) {
-            throw new CossimException("--stride " + stride + ": must be at least 1");
+            throw new ParameterException("stride", stride, "must be at least 1");
         }
         if (sample < 0) {
-            throw new CossimException("--sample " + sample + ": must be 0 (no sampling) or more");
+            throw new ParameterException("sample", sample, "must be 0 (no sampling) or more");
         }
         if (match != null) {
             try {
                 Pattern.compile(match);
             } catch (PatternSyntaxException e) {
-                throw new CossimException("--match " + match + ": not a valid regular expression: " + e.getDescription());
+                throw new ParameterException("match", match, "not a valid regular expression: " + e.getDescription());
             }
         }
     }
@@ -53,7 +55,7 @@ public record Selection(String rows, String match, int stride, int sample, long 
             }
             int eq = part.indexOf('=');
             if (eq < 0) {
-                throw new CossimException(option + " " + spec + ": expected key=value parts (rows, match, stride, sample, seed) separated by ';', got '" + part + "'");
+                throw new ParameterException(option, spec, "expected key=value parts (rows, match, stride, sample, seed) separated by ';', got '" + part + "'");
             }
             String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             String value = part.substring(eq + 1);
@@ -64,10 +66,10 @@ public record Selection(String rows, String match, int stride, int sample, long 
                     case "stride" -> stride = Integer.parseInt(value.trim());
                     case "sample" -> sample = Integer.parseInt(value.trim());
                     case "seed" -> seed = Long.parseLong(value.trim());
-                    default -> throw new CossimException(option + " " + spec + ": unknown key '" + key + "' (rows, match, stride, sample, seed)");
+                    default -> throw new ParameterException(option, spec, "unknown key '" + key + "' (rows, match, stride, sample, seed)");
                 }
             } catch (NumberFormatException e) {
-                throw new CossimException(option + " " + spec + ": '" + value + "' is not a number for " + key);
+                throw new ParameterException(option, spec, "'" + value + "' is not a number for " + key);
             }
         }
         return new Selection(rows, match, stride, sample, seed);
@@ -125,18 +127,18 @@ public record Selection(String rows, String match, int stride, int sample, long 
                 int lo = Integer.parseInt((dash < 0 ? p : p.substring(0, dash)).trim());
                 int hi = dash < 0 ? lo : Integer.parseInt(p.substring(dash + 1).trim());
                 if (lo < 0 || hi < lo) {
-                    throw new CossimException("--rows " + list + ": '" + p + "' is not an id or an ascending range lo-hi of ids >= 0");
+                    throw new ParameterException("rows", list, "'" + p + "' is not an id or an ascending range lo-hi of ids >= 0");
                 }
                 if (hi >= total) {
-                    throw new CossimException("--rows " + list + ": id " + hi + " is out of range (the matrix has " + total + " rows)");
+                    throw new ParameterException("rows", list, "id " + hi + " is out of range (the matrix has " + total + " rows)");
                 }
                 set.set(lo, hi + 1);
             } catch (NumberFormatException e) {
-                throw new CossimException("--rows " + list + ": '" + p + "' is not an id or a range lo-hi");
+                throw new ParameterException("rows", list, "'" + p + "' is not an id or a range lo-hi");
             }
         }
         if (set.isEmpty()) {
-            throw new CossimException("--rows " + list + ": no ids given");
+            throw new ParameterException("rows", list, "no ids given");
         }
         return set.stream().toArray();
     }

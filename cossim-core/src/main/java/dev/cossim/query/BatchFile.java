@@ -1,5 +1,7 @@
 package dev.cossim.query;
 
+import dev.cossim.ParameterException;
+
 import dev.cossim.CossimException;
 import dev.cossim.source.DType;
 import dev.cossim.source.NpyFile;
@@ -114,20 +116,20 @@ public final class BatchFile implements AutoCloseable {
         return tensor;
     }
 
-    /** A position given on the command line (negative counts from the end) as an index in [0, positions). */
+    /** A token position (negative counts from the end) as an index in [0, positions). */
     public static int resolvePosition(Integer position, int positions, int rank, Object where) {
         if (rank == 2) {
             if (position != null && position != 0 && position != -1) {
-                throw new CossimException("--position " + position + ": " + where + " is 2-D [rows, dim]; it has no token positions");
+                throw new ParameterException("position", position, where + " is 2-D [rows, dim]; it has no token positions");
             }
             return 0;
         }
         if (position == null) {
-            throw new CossimException(where + " is 3-D [rows, " + positions + ", dim]: choose a token position with --position t (negative counts from the end)");
+            throw new ParameterException("position", "(none)", where + " is 3-D [rows, " + positions + ", dim]: choose a token position (negative counts from the end)");
         }
         int p = position < 0 ? positions + position : position;
         if (p < 0 || p >= positions) {
-            throw new CossimException("--position " + position + ": out of range for " + positions + " positions in " + where);
+            throw new ParameterException("position", position, "out of range for " + positions + " positions in " + where);
         }
         return p;
     }

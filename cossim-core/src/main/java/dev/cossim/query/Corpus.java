@@ -1,5 +1,7 @@
 package dev.cossim.query;
 
+import dev.cossim.ParameterException;
+
 import dev.cossim.CossimException;
 import dev.cossim.source.DType;
 
@@ -49,7 +51,7 @@ public final class Corpus implements AutoCloseable {
     public static Corpus open(List<Path> inputs, String tensorName, List<Path> labelFiles) {
         List<Path> files = batchFiles(inputs);
         if (labelFiles != null && !labelFiles.isEmpty() && labelFiles.size() != files.size()) {
-            throw new CossimException("--labels: " + labelFiles.size() + " label file(s) for " + files.size()
+            throw new ParameterException("labels", labelFiles.size() + " file(s)", "for " + files.size()
                     + " batch file(s); give one per batch, in batch order");
         }
         List<Batch> out = new ArrayList<>();
@@ -199,7 +201,7 @@ public final class Corpus implements AutoCloseable {
         return batches.getFirst().data().rank();
     }
 
-    /** Resolves a --position for this corpus (negative counts from the end). */
+    /** Resolves a token position for this corpus (negative counts from the end). */
     public int position(Integer position) {
         BatchFile f = batches.getFirst().data();
         return BatchFile.resolvePosition(position, f.positions(), f.rank(), f.path());

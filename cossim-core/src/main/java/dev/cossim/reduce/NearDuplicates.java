@@ -1,5 +1,7 @@
 package dev.cossim.reduce;
 
+import dev.cossim.ParameterException;
+
 import dev.cossim.CossimException;
 import dev.cossim.engine.Tile;
 import dev.cossim.engine.TileReducer;
@@ -114,10 +116,10 @@ public final class NearDuplicates implements TileReducer<NearDuplicates>, java.i
 
     private void requireComplete() {
         if (!complete()) {
-            throw new CossimException(String.format(java.util.Locale.ROOT,
-                    "%,d pairs reach the threshold %s, more than the limit of %,d kept pairs (--max-pairs); "
-                            + "raise the threshold, select fewer rows, or raise --max-pairs (12 bytes per pair, so give the JVM the heap with JAVA_OPTS=-Xmx...)",
-                    count, threshold, maxPairs));
+            throw new ParameterException("max-pairs", String.format(java.util.Locale.ROOT, "%,d", maxPairs), String.format(java.util.Locale.ROOT,
+                    "%,d pairs reach the threshold %s, more than this limit of kept pairs; raise the threshold, select fewer rows, "
+                            + "or raise the limit (12 bytes per pair, so give the JVM the heap with JAVA_OPTS=-Xmx...)",
+                    count, threshold));
         }
     }
 

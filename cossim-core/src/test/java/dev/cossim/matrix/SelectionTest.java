@@ -90,13 +90,13 @@ class SelectionTest {
     @Test
     void badInputNamesTheOptionAndTheProblem() {
         assertTrue(assertThrows(CossimException.class, () -> new Selection("5-2", null, 1, 0, 0).apply(30, VOCAB))
-                .getMessage().startsWith("--rows 5-2:"));
+                .getMessage().startsWith("rows 5-2:")); // the CLI shows "--rows 5-2:" (PlotCommandTest: "--rows 150-100")
         assertTrue(assertThrows(CossimException.class, () -> new Selection("3,40", null, 1, 0, 0).apply(30, VOCAB))
                 .getMessage().contains("out of range"));
         assertTrue(assertThrows(CossimException.class, () -> new Selection("x", null, 1, 0, 0).apply(30, VOCAB))
-                .getMessage().startsWith("--rows x:"));
+                .getMessage().startsWith("rows x:")); // the library's word; the CLI shows "--rows x:" (AnalysisCommandsTest)
         assertTrue(assertThrows(CossimException.class, () -> new Selection(null, "[unused", 1, 0, 0))
-                .getMessage().startsWith("--match [unused:"));
+                .getMessage().startsWith("match [unused:")); // the CLI: "--match [unused:"
         assertThrows(CossimException.class, () -> new Selection(null, null, 0, 0, 0));
         assertTrue(assertThrows(CossimException.class, () -> Selection.parse("rows=1;color=red", "--against"))
                 .getMessage().contains("unknown key 'color'"));
