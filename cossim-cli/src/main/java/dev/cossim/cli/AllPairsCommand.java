@@ -9,7 +9,9 @@ import dev.cossim.results.Distribution;
 import dev.cossim.results.Pair;
 import dev.cossim.results.Statistics;
 import dev.cossim.vocab.Vocabulary;
+import dev.cossim.options.AllPairsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -22,8 +24,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "all-pairs", description = "Exact histogram, statistics and top-k neighbours of all N(N-1)/2 pair similarities.")
 final class AllPairsCommand extends AnalysisCommand implements Callable<Integer> {
-    @Option(names = "--bins", defaultValue = "2000", description = "Histogram bins over [-1, 1], or over --range (default: ${DEFAULT-VALUE}).")
-    int bins;
+    @Mixin
+    AllPairsOptions pairs = new AllPairsOptions();
 
     @Option(names = "--range", paramLabel = "LO,HI",
             description = "Histogram range (default: [-1, 1] for cosine and correlation; for dot and euclidean exact bounds from the largest row norm).")
@@ -36,12 +38,10 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
     @Option(names = "--dtype", paramLabel = "f16|f32", defaultValue = "f32", description = "Element type of --save-matrix (default: ${DEFAULT-VALUE}).")
     String dtype;
 
-    @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Neighbours per row; 0 for none (default: ${DEFAULT-VALUE}).")
-    int topK;
 
     @Override
     public Integer call() throws IOException {
-        Analysis request = request(metric()).histogram(bins).topK(topK);
+        Analysis request = request(metric()).histogram(pairs.bins).topK(pairs.topK);
         if (range != null) {
             double[] lohi = parseRange(range);
             request.range(lohi[0], lohi[1]);

@@ -51,11 +51,11 @@ abstract class AnalysisCommand extends ModelCommand {
         if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw CossimException.inFile(outDir, "exists and is not a directory (the output directory, -o)");
         }
-        return Analysis.open(modelSpec(), tensor, vocab)
+        return Analysis.open(modelSpec(), tensor(), vocab)
                 .metric(metric)
                 .rows(select.selection())
                 .against(select.againstSelection())
-                .kernel(engine.kernelName)
+                .kernel(engine.kernelName())
                 .threads(threads())
                 .block(block)
                 .progress(progress())

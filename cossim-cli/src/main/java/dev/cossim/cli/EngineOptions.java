@@ -3,15 +3,21 @@ package dev.cossim.cli;
 import dev.cossim.CossimException;
 import dev.cossim.analysis.Analysis;
 import dev.cossim.kernel.TileKernel;
+import dev.cossim.options.KernelOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 
 /** How similarity work runs, shared by every command that computes it: the tile kernel and the worker threads. */
 final class EngineOptions {
-    @Option(names = "--kernel", paramLabel = "KIND", defaultValue = "auto",
-            description = "Tile kernel: auto, blas, vector, scalar. Default: ${DEFAULT-VALUE} (blas where OpenBLAS loads, else vector, else scalar).")
-    String kernelName;
+    @Mixin
+    KernelOption kernel = new KernelOption();
+
+    /** The --kernel name: auto, blas, vector, scalar. */
+    String kernelName() {
+        return kernel.kernel;
+    }
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
     Integer threads;
@@ -26,6 +32,6 @@ final class EngineOptions {
 
     /** The chosen kernel; the one line saying which runs and why goes to {@code log}. */
     TileKernel kernel(PrintWriter log) {
-        return Analysis.chooseKernel(kernelName, log::println);
+        return Analysis.chooseKernel(kernelName(), log::println);
     }
 }

@@ -8,6 +8,7 @@ import dev.cossim.source.EmbeddingModel;
 import dev.cossim.source.ModelLoader;
 import dev.cossim.text.HfTokenizer;
 import picocli.CommandLine.Model.CommandSpec;
+import dev.cossim.options.TensorOption;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,14 +23,19 @@ abstract class ModelCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read (default: the token embeddings, found by name).")
-    String tensor;
+    @Mixin
+    TensorOption tensorOption = new TensorOption();
 
     @Option(names = "--vocab", paramLabel = "FILE", description = "tokenizer.json or vocab.txt (default: the one beside the model).")
     Path vocab;
 
     @Mixin
     EngineOptions engine = new EngineOptions();
+
+    /** The --tensor name, or null for the token embeddings found by name. */
+    String tensor() {
+        return tensorOption.tensor;
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();
@@ -44,7 +50,7 @@ abstract class ModelCommand {
     }
 
     EmbeddingModel openModel(String modelSpec) {
-        return ModelLoader.open(modelSpec, tensor, vocab);
+        return ModelLoader.open(modelSpec, tensor(), vocab);
     }
 
     TileKernel kernel() {

@@ -42,7 +42,7 @@ final class NeighborsCommand extends ModelCommand implements Callable<Integer> {
             if (Analysis.unit(q) == null) {
                 throw new CossimException("WORD '" + word + "': its embedding is a zero vector or not finite, so it has no cosine neighbours");
             }
-            Nearest nb = Analysis.of(m).rows(sel).kernel(engine.kernelName).log(err()::println).nearest(q, k, t.single() ? t.id() : -1);
+            Nearest nb = Analysis.of(m).rows(sel).kernel(engine.kernelName()).log(err()::println).nearest(q, k, t.single() ? t.id() : -1);
             PrintWriter o = out();
             o.println("nearest neighbours of " + t.describe() + " by cosine similarity");
             o.println("model: " + m.description() + (nb.excluded() > 0 ? " (" + nb.excluded() + " zero or non-finite rows left out)" : ""));

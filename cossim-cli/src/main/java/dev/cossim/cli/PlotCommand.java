@@ -202,8 +202,8 @@ final class PlotCommand implements Callable<Integer> {
             ColorMap map = ColorMap.of(cmap);
             Selection selection = select.selection();
             {
-                AnalysisResult r = Analysis.open(modelOf(args, 0, "[MODEL]"), tensor, vocab).metric(met).rows(selection)
-                        .heatmap(size).kernel(engine.kernelName).threads(threads()).progress(progress()).log(err()::println).run();
+                AnalysisResult r = Analysis.open(modelOf(args, 0, "[MODEL]"), tensor(), vocab).metric(met).rows(selection)
+                        .heatmap(size).kernel(engine.kernelName()).threads(threads()).progress(progress()).log(err()::println).run();
                 RowMatrix rows = r.rows();
                 dev.cossim.results.Heatmap ph = r.heatmap();
                 int blocks = ph.size();
@@ -256,7 +256,7 @@ final class PlotCommand implements Callable<Integer> {
             for (String spec : specs) {
                 for (Metric metric : parsed) {
                     // Fine bins over bounds every pair respects ([-1, 1]; for dot and euclidean from the largest norm).
-                    AnalysisResult r = Analysis.open(spec, tensor, vocab).metric(metric).histogram(20_000)
+                    AnalysisResult r = Analysis.open(spec, tensor(), vocab).metric(metric).histogram(20_000)
                             .kernel(dots).threads(threads()).progress(progress()).run();
                     String label = (specs.size() > 1 ? r.modelDescription() + " " : "") + metric.label();
                     series.add(HistogramSeries.of(label, r.histogram()));

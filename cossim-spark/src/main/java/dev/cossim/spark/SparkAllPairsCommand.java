@@ -3,6 +3,10 @@ package dev.cossim.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import dev.cossim.options.AllPairsOptions;
+import dev.cossim.options.KernelOption;
+import dev.cossim.options.TensorOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,8 +24,8 @@ final class SparkAllPairsCommand implements Callable<Integer> {
             description = "New output directory (any Hadoop path): summary.json, neighbors.parquet, edges.parquet, groups.parquet.")
     String out;
 
-    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor of a model file (default: the token embeddings).")
-    String tensor;
+    @Mixin
+    TensorOption tensor = new TensorOption();
 
     @Option(names = "--id-column", defaultValue = "id", description = "Parquet id column (default: ${DEFAULT-VALUE}).")
     String idColumn;
@@ -29,18 +33,16 @@ final class SparkAllPairsCommand implements Callable<Integer> {
     @Option(names = "--vector-column", defaultValue = "vector", description = "Parquet vector column (default: ${DEFAULT-VALUE}).")
     String vectorColumn;
 
-    @Option(names = "--bins", defaultValue = "2000", description = "Histogram bins over [-1, 1] (default: ${DEFAULT-VALUE}).")
-    int bins;
+    @Mixin
+    AllPairsOptions pairs = new AllPairsOptions();
 
-    @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Neighbours per row; 0 for none (default: ${DEFAULT-VALUE}).")
-    int topK;
 
     @Option(names = "--near-dup", paramLabel = "SIM",
             description = "Write every pair with similarity >= SIM (edges.parquet) and their connected components (groups.parquet).")
     Float nearDup;
 
-    @Option(names = "--kernel", defaultValue = "auto", description = "Tile kernel on the executors: auto, vector, scalar (default: ${DEFAULT-VALUE}).")
-    String kernel;
+    @Mixin
+    KernelOption kernel = new KernelOption();
 
     @Option(names = "--block", paramLabel = "N",
             description = "Rows per tile edge (default: the kernel's preferred size, as cossim all-pairs takes it, so that both compute every pair alike).")
@@ -58,10 +60,10 @@ final class SparkAllPairsCommand implements Callable<Integer> {
         if (block != null && block < 1 || panelBlocks != null && panelBlocks < 1 || partitions < 0) {
             throw new dev.cossim.CossimException("--block and --panel-blocks must be at least 1, --partitions at least 0");
         }
-        AllPairsSettings s = new AllPairsSettings(bins, topK, nearDup == null ? Float.NaN : nearDup, kernel,
+        AllPairsSettings s = new AllPairsSettings(pairs.bins, pairs.topK, nearDup == null ? Float.NaN : nearDup, kernel.kernel,
                 block == null ? 0 : block, panelBlocks == null ? 0 : panelBlocks, partitions);
         SparkSession spark = CossimSpark.session("cossim all-pairs");
-        try (VectorInput in = VectorInput.open(spark, input, tensor, idColumn, vectorColumn)) {
+        try (VectorInput in = VectorInput.open(spark, input, tensor.tensor, idColumn, vectorColumn)) {
             long t0 = System.nanoTime();
             SparkAllPairs.Result r = SparkAllPairs.run(spark, in, s, out, TaskFault.NONE, new LogProgress(System.err));
             double seconds = (System.nanoTime() - t0) / 1e9;

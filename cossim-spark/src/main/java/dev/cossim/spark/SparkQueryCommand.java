@@ -2,6 +2,9 @@ package dev.cossim.spark;
 
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import dev.cossim.options.KernelOption;
+import dev.cossim.options.TensorOption;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.Locale;
@@ -19,8 +22,8 @@ final class SparkQueryCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "New output directory: neighbors.parquet.")
     String out;
 
-    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor of model files (default: the token embeddings).")
-    String tensor;
+    @Mixin
+    TensorOption tensor = new TensorOption();
 
     @Option(names = "--id-column", defaultValue = "id", description = "Parquet id column (default: ${DEFAULT-VALUE}).")
     String idColumn;
@@ -31,8 +34,8 @@ final class SparkQueryCommand implements Callable<Integer> {
     @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--kernel", defaultValue = "auto", description = "Tile kernel on the executors (default: ${DEFAULT-VALUE}).")
-    String kernel;
+    @Mixin
+    KernelOption kernel = new KernelOption();
 
     @Option(names = "--chunk-rows", defaultValue = "16384", description = "Corpus rows per task (default: ${DEFAULT-VALUE}).")
     int chunkRows;
@@ -43,10 +46,10 @@ final class SparkQueryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SparkSession spark = CossimSpark.session("cossim query");
-        try (VectorInput c = VectorInput.open(spark, corpus, tensor, idColumn, vectorColumn);
-             VectorInput q = VectorInput.open(spark, queries, tensor, idColumn, vectorColumn)) {
+        try (VectorInput c = VectorInput.open(spark, corpus, tensor.tensor, idColumn, vectorColumn);
+             VectorInput q = VectorInput.open(spark, queries, tensor.tensor, idColumn, vectorColumn)) {
             long t0 = System.nanoTime();
-            SparkQuery.Result r = SparkQuery.run(spark, c, q, topK, kernel, chunkRows, block, out, TaskFault.NONE, new LogProgress(System.err));
+            SparkQuery.Result r = SparkQuery.run(spark, c, q, topK, kernel.kernel, chunkRows, block, out, TaskFault.NONE, new LogProgress(System.err));
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "queries:   %,d used, %d excluded (zero or non-finite)%n", r.topK().rows(),
                     r.zeroQueries().length + r.nonFiniteQueries().length);
