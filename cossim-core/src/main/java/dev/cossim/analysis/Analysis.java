@@ -105,6 +105,24 @@ public final class Analysis {
         return a;
     }
 
+    /** An analysis of a matrix in memory: {@code rows x dim} float32 values, row-major (copied); ids are row numbers. */
+    public static Analysis of(float[] data, int rows, int dim) {
+        return of(EmbeddingModel.ofRows(data, rows, dim));
+    }
+
+    /** An analysis of the rows given (all of one length; copied). */
+    public static Analysis of(float[][] rows) {
+        int dim = rows.length == 0 ? 1 : rows[0].length;
+        float[] data = new float[rows.length * dim];
+        for (int r = 0; r < rows.length; r++) {
+            if (rows[r].length != dim) {
+                throw new ParameterException("rows", "row " + r, "has " + rows[r].length + " values, row 0 has " + dim);
+            }
+            System.arraycopy(rows[r], 0, data, r * dim, dim);
+        }
+        return of(data, rows.length, dim);
+    }
+
     /**
      * An analysis of the model at {@code spec} (a file or a model directory; null for the embedded default model),
      * opened when the request runs and closed after it; {@code tensor} and {@code vocab} may be null (found by name,
