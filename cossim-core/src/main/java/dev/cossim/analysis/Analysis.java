@@ -297,6 +297,18 @@ public final class Analysis {
         }
     }
 
+    /** Most histogram bins: each thread keeps its own counts (8 bytes a bin), and the warm-up one more set. */
+    public static final int MAX_BINS = 100_000_000;
+
+    private static void checkBins(int bins) {
+        if (bins < 1) {
+            throw new ParameterException("bins", bins, "must be at least 1");
+        }
+        if (bins > MAX_BINS) {
+            throw new ParameterException("bins", bins, String.format(Locale.ROOT, "at most %,d (8 bytes a bin for every thread)", MAX_BINS));
+        }
+    }
+
     /** Checks everything that can be checked before any row is read; {@link #run} calls it first. */
     public Analysis validate() {
         if (!summary && topPairs == 0 && !nearDuplicates && !rowStatistics && !submatrix && !correlationVsCosine
@@ -304,9 +316,7 @@ public final class Analysis {
             throw new CossimException("the analysis asks for nothing: request a histogram, top-k, top pairs, near-duplicates, "
                     + "row statistics, submatrix values, correlation vs cosine, a heatmap or the matrix");
         }
-        if (bins < 1) {
-            throw new ParameterException("bins", bins, "must be at least 1");
-        }
+        checkBins(bins);
         if (topK < 0) {
             throw new ParameterException("top-k", topK, "must be 0 or more");
         }
@@ -335,9 +345,7 @@ public final class Analysis {
             if (cvcSamplePairs < 0) {
                 throw new ParameterException("sample-pairs", cvcSamplePairs, "must be 0 or more");
             }
-            if (cvcBins < 1) {
-                throw new ParameterException("bins", cvcBins, "must be at least 1");
-            }
+            checkBins(cvcBins);
         }
         if (threads < 1) {
             throw new ParameterException("threads", threads, "must be at least 1");

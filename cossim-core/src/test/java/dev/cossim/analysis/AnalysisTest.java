@@ -149,6 +149,8 @@ class AnalysisTest {
         ParameterException bins = assertThrows(ParameterException.class, () -> Analysis.of(m, N, D).histogram(0).run());
         assertEquals("bins", bins.parameter());
         assertEquals("bins 0: must be at least 1", bins.getMessage());
+        assertEquals("bins 2147483647: at most 100,000,000 (8 bytes a bin for every thread)",
+                assertThrows(ParameterException.class, () -> Analysis.of(m, N, D).histogram(Integer.MAX_VALUE).run()).getMessage());
         ParameterException k = assertThrows(ParameterException.class, () -> Analysis.of(m, N, D).topK(N).run());
         assertEquals("top-k " + N + ": must be less than the number of usable rows (" + (N - 1) + ")", k.getMessage());
         ParameterException t = assertThrows(ParameterException.class, () -> Analysis.of(m, N, D).nearDuplicates(1.5, 10).run());
