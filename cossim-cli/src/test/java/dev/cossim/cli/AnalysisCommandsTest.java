@@ -205,6 +205,40 @@ class AnalysisCommandsTest {
         assertTrue(r.out().contains("among:  6 rows (match=unused;stride=2)"), r.out());
     }
 
+    /** neighbors by every metric, as TSV to a file and as JSON, against the double-precision reference. */
+    @Test
+    void neighborsByEveryMetricInEveryFormat() throws Exception {
+        for (Metric metric : Metric.values()) {
+            Path out = dir.resolve("nb-" + metric.label() + ".tsv");
+            Result r = run("neighbors", model.toString(), "--vocab", vocab.toString(), "word40", "-k", "4",
+                    "--metric", metric.label(), "--format", "tsv", "-o", out.toString());
+            assertEquals(0, r.code(), r.err());
+            int[] want = IntStream.range(0, N).filter(j -> j != 40).boxed()
+                    .sorted((x, y) -> metric.smallerIsCloser()
+                            ? Double.compare(MetricReference.value(m, D, metric, 40, x), MetricReference.value(m, D, metric, 40, y))
+                            : Double.compare(MetricReference.value(m, D, metric, 40, y), MetricReference.value(m, D, metric, 40, x)))
+                    .mapToInt(Integer::intValue).limit(4).toArray();
+            List<String> lines = Files.readAllLines(out);
+            assertEquals("rank\tid\ttoken\t" + metric.label(), lines.getFirst());
+            assertEquals(5, lines.size());
+            for (int q = 0; q < 4; q++) {
+                String[] f = lines.get(1 + q).split("\t");
+                assertEquals(want[q], Integer.parseInt(f[1]), metric + " rank " + (q + 1) + ": " + lines);
+                assertEquals("word" + want[q], f[2]);
+                double ref = MetricReference.value(m, D, metric, 40, want[q]);
+                assertEquals(ref, Double.parseDouble(f[3]), 1e-5 * Math.max(1, Math.abs(ref)));
+            }
+        }
+        Result j = run("neighbors", model.toString(), "--vocab", vocab.toString(), "word40", "-k", "2", "--format", "json");
+        assertEquals(0, j.code(), j.err());
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.out());
+        assertEquals("cosine", json.get("metric").asText());
+        assertEquals(2, json.get("neighbors").size());
+        assertEquals(N, json.get("searched").asInt());
+        Result against = run("neighbors", model.toString(), "word40", "--against", "match=word");
+        assertEquals(2, against.code(), "neighbors takes no --against");
+    }
+
     @Test
     void badInputIsOneLineAndWritesNothing() {
         Path out = dir.resolve("none");

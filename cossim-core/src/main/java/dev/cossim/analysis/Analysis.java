@@ -413,8 +413,10 @@ public final class Analysis {
     }
 
     /**
-     * The k rows nearest to {@code query} by cosine among the selected rows ({@link #rows}), leaving out the row with
-     * original id {@code excludeId} (-1: none); the query needs no normalising.
+     * The k rows nearest to {@code query} by the request's metric (largest cosine, correlation or dot; smallest
+     * Euclidean distance) among the selected rows ({@link #rows}), leaving out the row with original id
+     * {@code excludeId} (-1: none). The query is raw: it is prepared as the rows are (unit length for cosine,
+     * centred and unit for correlation).
      */
     public Nearest nearest(double[] query, int k, int excludeId) {
         boolean owns = model == null;
@@ -426,23 +428,53 @@ public final class Analysis {
             if (against != null) {
                 throw new ParameterException("against", against.describe(), "a nearest-row search covers one set of rows; select it with rows()");
             }
-            RowMatrix rows = selection.isAll() ? RowMatrix.of(m.matrix(), Normalization.UNIT)
-                    : RowMatrix.of(m.matrix(), Normalization.UNIT, selection.apply(m.rows(), m.vocabulary()));
+            if (query.length != m.dim()) {
+                throw new ParameterException("query", "of dimension " + query.length, "the matrix has dimension " + m.dim());
+            }
+            Normalization norm = metric.normalization();
+            RowMatrix rows = selection.isAll() ? RowMatrix.of(m.matrix(), norm)
+                    : RowMatrix.of(m.matrix(), norm, selection.apply(m.rows(), m.vocabulary()));
             if (rows.size() == 0) {
                 throw new CossimException("the selection " + selection.describe() + " leaves no usable rows to search");
             }
-            float[] unit = unit(query);
-            if (unit == null) {
-                throw new CossimException("the query vector is zero or not finite, so it has no cosine neighbours");
+            float[] q = prepareQuery(query, metric);
+            if (q == null) {
+                throw new CossimException("the query vector is zero or not finite, so it has no " + metric.label() + " neighbours");
             }
             TileKernel dot = dots != null ? dots : Vectorization.get().dotKernel(kernelName, log);
-            Neighbors nb = NearestRows.find(dot, rows, unit, k, excludeId);
+            Neighbors nb = NearestRows.find(metric.kernel(dot), rows, q, k, excludeId, metric.smallerIsCloser());
             return new Nearest(nb.ids(), nb.similarities(), rows.size(), rows.excludedCount());
         } finally {
             if (owns) {
                 m.close();
             }
         }
+    }
+
+    /** A raw query prepared as the metric prepares rows, in double; null when it has no direction (or is not finite). */
+    static float[] prepareQuery(double[] v, Metric metric) {
+        double[] x = v.clone();
+        if (metric == Metric.CORRELATION) {
+            double mean = 0;
+            for (double a : x) {
+                mean += a;
+            }
+            mean /= x.length;
+            for (int i = 0; i < x.length; i++) {
+                x[i] -= mean;
+            }
+        }
+        if (metric.normalization() != Normalization.NONE) {
+            return unit(x);
+        }
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i])) {
+                return null;
+            }
+            out[i] = (float) x[i];
+        }
+        return out;
     }
 
     /** The vector scaled to unit length in double, or null when it is zero or not finite. */

@@ -17,9 +17,14 @@ public final class NearestRows {
      * @param excludeId an original id to leave out (the query's own row), or -1
      */
     public static Neighbors find(TileKernel kernel, RowMatrix m, float[] query, int k, int excludeId) {
+        return find(kernel, m, query, k, excludeId, false);
+    }
+
+    /** @param smallest keep the smallest values (nearest by a distance) */
+    public static Neighbors find(TileKernel kernel, RowMatrix m, float[] query, int k, int excludeId, boolean smallest) {
         int n = m.size();
         int d = m.dim();
-        TopKNeighbors top = new TopKNeighbors(new int[]{excludeId}, k);
+        TopKNeighbors top = new TopKNeighbors(new int[]{excludeId}, k, smallest);
         float[] out = new float[CHUNK];
         for (int c0 = 0; c0 < n; c0 += CHUNK) {
             int cols = Math.min(CHUNK, n - c0);
