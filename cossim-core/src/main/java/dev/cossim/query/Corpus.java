@@ -235,8 +235,22 @@ public final class Corpus implements AutoCloseable {
         return batches.stream().allMatch(b -> b.labels() != null);
     }
 
-    /** The first row labelled {@code label}, or -1. A linear scan: labels stay on disk. */
+    /**
+     * The first row labelled {@code label}, or -1. A linear scan: labels stay on disk. A row of a batch without labels
+     * is found by the name {@link #label} shows for it, {@code file:row} (e.g. {@code batch_00000.npy:5}).
+     */
     public long find(String label) {
+        int colon = label.lastIndexOf(':');
+        if (colon > 0 && colon < label.length() - 1 && label.substring(colon + 1).chars().allMatch(Character::isDigit)
+                && label.length() - colon - 1 <= 18) {
+            String file = label.substring(0, colon);
+            long row = Long.parseLong(label.substring(colon + 1));
+            for (Batch b : batches) {
+                if (b.labels() == null && b.data().path().getFileName().toString().equals(file) && row < b.rows()) {
+                    return b.firstRow() + row;
+                }
+            }
+        }
         for (Batch b : batches) {
             if (b.labels() == null) {
                 continue;

@@ -50,6 +50,22 @@ class CorpusTest {
         }
     }
 
+    /** The name shown for an unlabelled row is accepted back: query --label 'x.npy:1' finds the row it names. */
+    @Test
+    void unlabelledRowsAreFoundByTheNameTheyAreShownBy() {
+        Path x = BatchFiles.npy(dir, "u_1.npy", DType.F32, new float[]{1, 2, 3, 4}, 2, 2);
+        Path y = BatchFiles.npy(dir, "u_2.npy", DType.F32, new float[]{5, 6, 7, 8, 9, 10}, 3, 2);
+        try (Corpus c = Corpus.open(List.of(x, y), null, null)) {
+            for (long row = 0; row < c.rows(); row++) {
+                assertEquals(row, c.find(c.label(row)), c.label(row));
+            }
+            assertEquals("u_2.npy:2", c.label(4));
+            assertEquals(-1, c.find("u_2.npy:3"), "past the batch's rows");
+            assertEquals(-1, c.find("other.npy:0"));
+            assertEquals(-1, c.find("u_1.npy:"));
+        }
+    }
+
     @Test
     void mismatchedBatchesNameTheFile() throws Exception {
         Path a = BatchFiles.npy(dir, "a.npy", DType.F32, new float[6], 2, 3);
