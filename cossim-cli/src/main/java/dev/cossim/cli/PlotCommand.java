@@ -273,8 +273,14 @@ final class PlotCommand implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
 
-        @Option(names = "--pattern", defaultValue = "^\\[unused", description = "Regular expression for unused tokens (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--unused", paramLabel = "REGEX", defaultValue = "^\\[unused", description = "Regular expression for unused tokens, as report's --unused (default: ${DEFAULT-VALUE}).")
         String pattern;
+
+        /** The earlier spelling, kept working. */
+        @Option(names = "--pattern", hidden = true)
+        void legacyPattern(String p) {
+            pattern = p;
+        }
 
         @Option(names = "--seed", defaultValue = "42", description = "Seed of the vertical jitter (default: ${DEFAULT-VALUE}).")
         long seed;
@@ -292,8 +298,14 @@ final class PlotCommand implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
 
-        @Option(names = "--samples", defaultValue = "20000", description = "Pairs to sample (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--sample-pairs", paramLabel = "N", defaultValue = "20000", description = "Pairs to sample (default: ${DEFAULT-VALUE}).")
         int samples;
+
+        /** The earlier spelling, kept working. */
+        @Option(names = "--samples", hidden = true)
+        void legacySamples(int n) {
+            samples = n;
+        }
 
         @Option(names = "--seed", defaultValue = "42", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
         long seed;

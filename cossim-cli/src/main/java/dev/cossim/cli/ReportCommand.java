@@ -33,8 +33,14 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
     @Option(names = "--no-correlation", description = "Skip the second pass (correlation histogram and statistics).")
     boolean noCorrelation;
 
-    @Option(names = "--samples", defaultValue = "20000", description = "Pairs sampled for correlation vs cosine (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sample-pairs", paramLabel = "N", defaultValue = "20000", description = "Pairs sampled for correlation vs cosine (default: ${DEFAULT-VALUE}).")
     int samples;
+
+    /** The earlier spelling, kept working. */
+    @Option(names = "--samples", hidden = true)
+    void legacySamples(int n) {
+        samples = n;
+    }
 
     @Option(names = "--unused", defaultValue = "^\\[unused", description = "Regular expression of unused tokens (default: ${DEFAULT-VALUE}).")
     String unused;
@@ -63,7 +69,7 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
             throw new CossimException("--size " + size + ": must be at least 1");
         }
         if (samples < 1) {
-            throw new CossimException("--samples " + samples + ": must be at least 1");
+            throw new CossimException("--sample-pairs " + samples + ": must be at least 1");
         }
         if (!(threshold >= -1 && threshold <= 1)) {
             throw new CossimException("--threshold " + threshold + ": a cosine threshold must be in [-1, 1]");

@@ -73,7 +73,9 @@ class PlotCommandTest {
                 {"histogram", npy.toString(), "--metric", "dot,euclidean"},
                 {"histogram", npy.toString(), npy2.toString(), "--metric", "cosine,correlation", "--log"},
                 {"unused", npy.toString(), "--pattern", "^1"},
+                {"unused", npy.toString(), "--unused", "^1", "--seed", "3"},
                 {"corr-cos", npy.toString(), "--samples", "500"},
+                {"corr-cos", npy.toString(), "--sample-pairs", "400", "--seed", "3"},
                 {"means", npy.toString()},
                 {"norms", npy.toString()},
         };

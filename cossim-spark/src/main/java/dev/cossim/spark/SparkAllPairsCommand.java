@@ -37,9 +37,15 @@ final class SparkAllPairsCommand implements Callable<Integer> {
     AllPairsOptions pairs = new AllPairsOptions();
 
 
-    @Option(names = "--near-dup", paramLabel = "SIM",
-            description = "Write every pair with similarity >= SIM (edges.parquet) and their connected components (groups.parquet).")
+    @Option(names = {"-t", "--threshold"}, paramLabel = "T",
+            description = "Near-duplicates, as cossim near-duplicates -t: every pair with similarity >= T (edges.parquet) and their connected components (groups.parquet).")
     Float nearDup;
+
+    /** The earlier spelling, kept working. */
+    @Option(names = "--near-dup", hidden = true)
+    void legacyNearDup(float t) {
+        nearDup = t;
+    }
 
     @Mixin
     KernelOption kernel = new KernelOption();

@@ -37,4 +37,23 @@ class CossimSparkTest {
         assertEquals("data.parquet: row id 17 has 12 values, expected 768", CossimSpark.userError(remote).getMessage());
         assertNull(CossimSpark.userError(new IllegalStateException("bug")));
     }
+
+    /** The options the CLI shares (cossim-options mixins) and -t for near-duplicates, with the old --near-dup kept. */
+    @Test
+    void allPairsOptionsSpeakTheCliVocabulary() {
+        SparkAllPairsCommand a = new SparkAllPairsCommand();
+        new picocli.CommandLine(a).parseArgs("m.npy", "-o", "out", "-t", "0.9", "-k", "3", "--bins", "50", "--kernel", "scalar", "--tensor", "w");
+        assertEquals(0.9f, a.nearDup);
+        assertEquals(3, a.pairs.topK);
+        assertEquals(50, a.pairs.bins);
+        assertEquals("scalar", a.kernel.kernel);
+        assertEquals("w", a.tensor.tensor);
+        SparkAllPairsCommand old = new SparkAllPairsCommand();
+        new picocli.CommandLine(old).parseArgs("m.npy", "-o", "out", "--near-dup", "0.35");
+        assertEquals(0.35f, old.nearDup);
+        assertEquals(10, old.pairs.topK, "the CLI's default");
+        assertEquals(2000, old.pairs.bins);
+        assertEquals("auto", old.kernel.kernel);
+        assertNull(old.tensor.tensor);
+    }
 }
