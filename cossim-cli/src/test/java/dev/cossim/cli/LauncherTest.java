@@ -10,11 +10,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The ./cossim launcher as a user runs it (with the test class path instead of a build): help and info write nothing
- * on stderr (no incubator-module or sun.misc.Unsafe warning), and --kernel vector still gets the Vector API.
+ * on stderr (no incubator-module or sun.misc.Unsafe warning), commands that load the Vector API keep only their own
+ * lines there, and --kernel vector still gets the Vector API.
  */
 class LauncherTest {
     record Run(int code, String out, String err) {
@@ -56,5 +58,19 @@ class LauncherTest {
         Run r = launch("pair", "sunshine", "pineapple", "--kernel", "vector");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("kernel: vector (requested"), r.err());
+        assertFalse(r.err().contains("WARNING"), r.err());
+    }
+
+    /** A command that loads the Vector API: the JVM's one warning line is dropped, everything else comes through. */
+    @Test
+    void computeCommandsKeepTheirOwnLinesOnly() throws Exception {
+        Run r = launch("all-pairs", "--rows", "0-199", "-k", "3", "--bins", "10");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("pairs:     19,900 (every unordered pair, exact)"), r.out());
+        assertTrue(r.err().startsWith("kernel: "), r.err());
+        assertFalse(r.err().contains("WARNING"), r.err());
+        Run bad = launch("all-pairs", "--bins", "0");
+        assertEquals(2, bad.code());
+        assertEquals("cossim: error: --bins 0: must be at least 1\n", bad.err());
     }
 }
