@@ -104,7 +104,7 @@ for shape in "${shape_list[@]}"; do
     (( rep % 2 == 0 )) && tools=(faiss numpy cossim)
     for tool in "${tools[@]}"; do
       case "$tool" in
-        cossim) JAVA_OPTS="-Xmx$xmx -Xms64m" measure "$shape" cossim "$rep" "$root/cossim" all-pairs "$f" --top-k 10 ;;
+        cossim) JAVA_OPTS="-Xmx$xmx -Xms64m" measure "$shape" cossim "$rep" "$root/cossim" all-pairs "$f" --top-k 10 --verbose ;;
         numpy) [[ -n "$py" ]] && measure "$shape" numpy "$rep" "${peer_env[@]}" "$py" "$root/bench/peers/numpy_allpairs.py" "$f" ;;
         faiss) [[ $have_faiss -eq 1 ]] && measure "$shape" faiss "$rep" "${peer_env[@]}" "$py" "$root/bench/peers/faiss_top10.py" "$f" ;;
       esac

@@ -30,6 +30,9 @@ queries="$work/queries-${QUERIES}x${DIM}"
 
 cd "$root"
 "$COSSIM" --version >/dev/null 2>&1 || true
+# The kernel line: --verbose where the build has it (an older tree printed it always).
+verbose=()
+if "$COSSIM" query --help 2>/dev/null | grep -q -- '--verbose'; then verbose=(--verbose); fi
 if [[ ! -d "$corpus" ]]; then
   "$COSSIM" generate-batches -o "$corpus" --rows "$ROWS" --dim "$DIM" --files "$FILES" --dtype f16 --seed 1 >/dev/null 2>&1
 fi
@@ -48,7 +51,7 @@ faiss_search_default=() faiss_load_default=() faiss_cpu_default=() faiss_search_
 for rep in $(seq 1 "$REPS"); do
   if [[ "${WARM:-1}" == 1 ]]; then cat "$corpus"/*.npy > /dev/null; fi
   /usr/bin/time -f 'TIME %e %U %S' -o "$work/cossim.time" \
-    "$COSSIM" query "$corpus" --queries "$qfile" -k "$K" --metric dot --threads "$THREADS" --format tsv -o "$work/cossim.tsv" 2>"$work/cossim.err"
+    "$COSSIM" query "$corpus" --queries "$qfile" -k "$K" --metric dot --threads "$THREADS" --format tsv -o "$work/cossim.tsv" ${verbose[@]+"${verbose[@]}"} 2>"$work/cossim.err"
   read -r _ total user sys < "$work/cossim.time"
   cpu=$(echo "$user + $sys" | bc -l)
   search=$(sed -n 's/^searched .* in \([0-9.]*\) s .*/\1/p' "$work/cossim.err")

@@ -59,7 +59,7 @@ abstract class AnalysisCommand extends ModelCommand {
                 .threads(threads())
                 .block(block)
                 .progress(progress())
-                .log(err()::println);
+                .log(EngineOptions.kernelLog(err()));
     }
 
     /** The lines every analysis prints first: model, rows, pairs. */

@@ -46,7 +46,7 @@ final class CorrelationVsCosineCommand extends AnalysisCommand implements Callab
         o.printf(Locale.ROOT, "largest |cosine - correlation|: %.6f  \"%s\" (%d) ~ \"%s\" (%d): cosine %.6f, correlation %.6f%n",
                 d.absolute(), v.display(d.i()), d.i(), v.display(d.j()), d.j(), d.cosine(), d.correlation());
         o.printf(Locale.ROOT, "sample:    %,d pairs (seed %d)%n", r.sample().size(), seed);
-        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", res.seconds(), res.threads());
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel%n", res.seconds(), res.threads(), res.kernel());
         if (outDir != null) {
             ObjectNode s = res.summaryHeader();
             s.put("metric", "cosine and correlation");

@@ -30,8 +30,14 @@ final class EngineOptions {
         return t;
     }
 
-    /** The chosen kernel; the one line saying which runs and why goes to {@code log}. */
+    /** The chosen kernel; with --verbose, the one line saying which runs and why goes to {@code log}. */
     TileKernel kernel(PrintWriter log) {
-        return Analysis.chooseKernel(kernelName(), log::println);
+        return Analysis.chooseKernel(kernelName(), kernelLog(log));
+    }
+
+    /** Where the kernel line goes: {@code log} with --verbose, else nowhere. */
+    static java.util.function.Consumer<String> kernelLog(PrintWriter log) {
+        return Main.verbose ? log::println : line -> {
+        };
     }
 }

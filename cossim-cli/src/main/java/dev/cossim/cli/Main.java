@@ -22,10 +22,16 @@ import java.util.concurrent.CancellationException;
                 GenerateBatchesCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static boolean debug;
+    static boolean verbose;
 
     /** Read before parsing (see run); declared here so every command accepts it, inherited like --help. */
     @picocli.CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean debugOption;
+
+    /** Read before parsing (see run), like --debug. */
+    @picocli.CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Also print which tile kernel runs and why (the summary's time line names it anyway).")
+    boolean verboseOption;
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -34,6 +40,7 @@ public final class Main {
     /** Runs one command line; returns the exit code (0 ok, 1 internal error, 2 bad input or usage, 130 interrupted). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         debug = Arrays.asList(args).contains("--debug");
+        verbose = Arrays.asList(args).contains("--verbose");
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);

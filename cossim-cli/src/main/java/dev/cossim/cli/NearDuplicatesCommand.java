@@ -57,7 +57,7 @@ final class NearDuplicatesCommand extends AnalysisCommand implements Callable<In
         if (groups.size() > show) {
             o.printf(Locale.ROOT, "  ... %,d more groups (--show N, or see groups.tsv)%n", groups.size() - show);
         }
-        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", r.seconds(), r.threads());
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel%n", r.seconds(), r.threads(), r.kernel());
         if (outDir != null) {
             write(r, nd, groups, v, o);
         }

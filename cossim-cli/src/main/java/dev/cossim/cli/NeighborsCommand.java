@@ -61,7 +61,7 @@ final class NeighborsCommand extends ModelCommand implements Callable<Integer> {
             if (Analysis.unit(q) == null) {
                 throw new CossimException("WORD '" + word + "': its embedding is a zero vector or not finite, so it has no neighbours");
             }
-            Nearest nb = Analysis.of(m).metric(metric).rows(sel).kernel(engine.kernelName()).log(err()::println)
+            Nearest nb = Analysis.of(m).metric(metric).rows(sel).kernel(engine.kernelName()).log(EngineOptions.kernelLog(err()))
                     .nearest(q, k, t.single() ? t.id() : -1);
             Vocabulary v = m.vocabulary();
             String text = switch (fmt) {

@@ -203,7 +203,7 @@ final class PlotCommand implements Callable<Integer> {
             Selection selection = select.selection();
             {
                 AnalysisResult r = Analysis.open(modelOf(args, 0, "[MODEL]"), tensor(), vocab).metric(met).rows(selection)
-                        .heatmap(size).kernel(engine.kernelName()).threads(threads()).progress(progress()).log(err()::println).run();
+                        .heatmap(size).kernel(engine.kernelName()).threads(threads()).progress(progress()).log(EngineOptions.kernelLog(err())).run();
                 RowMatrix rows = r.rows();
                 dev.cossim.results.Heatmap ph = r.heatmap();
                 int blocks = ph.size();

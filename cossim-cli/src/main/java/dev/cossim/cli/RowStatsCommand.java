@@ -59,7 +59,7 @@ final class RowStatsCommand extends AnalysisCommand implements Callable<Integer>
             int r = order[q];
             o.printf(Locale.ROOT, "  %7d  %-20s %8d  %.6f%n", ids[r], v.display(ids[r]), hub[r], meanSim[r]);
         }
-        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", res.seconds(), res.threads());
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel%n", res.seconds(), res.threads(), res.kernel());
         if (outDir != null) {
             ObjectNode s = res.summaryHeader();
             s.put("threshold", threshold);

@@ -63,7 +63,7 @@ final class SubmatrixCommand extends AnalysisCommand implements Callable<Integer
                 }
             }
         }
-        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", r.seconds(), r.threads());
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel%n", r.seconds(), r.threads(), r.kernel());
         printMatrixNote(o, r);
         if (outDir != null) {
             ObjectNode js = r.summaryHeader();

@@ -40,7 +40,7 @@ final class TopPairsCommand extends AnalysisCommand implements Callable<Integer>
             o.printf(Locale.ROOT, "%5d %7d  %7d  %10.6f  %s ~ %s%n", q + 1, pairs[q].i(), pairs[q].j(), pairs[q].similarity(),
                     v.display(pairs[q].i()), v.display(pairs[q].j()));
         }
-        o.printf(Locale.ROOT, "time:      %.2f s on %d threads%n", r.seconds(), r.threads());
+        o.printf(Locale.ROOT, "time:      %.2f s on %d threads, %s kernel%n", r.seconds(), r.threads(), r.kernel());
         if (outDir != null) {
             ObjectNode s = r.summaryHeader();
             s.put("order", least ? "least similar" : "most similar");

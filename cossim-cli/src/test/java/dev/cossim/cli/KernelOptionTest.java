@@ -55,9 +55,9 @@ class KernelOptionTest {
     @Test
     void autoPicksBlasAndExplicitKernelsAreHonoured() throws IOException {
         Path f = npy(203, 37);
-        Run auto = run("all-pairs", f.toString(), "--top-k", "3", "--threads", "2");
-        Run scalar = run("all-pairs", f.toString(), "--top-k", "3", "--kernel", "scalar");
-        Run vector = run("all-pairs", f.toString(), "--top-k", "3", "--kernel", "vector");
+        Run auto = run("all-pairs", f.toString(), "--top-k", "3", "--threads", "2", "--verbose");
+        Run scalar = run("all-pairs", f.toString(), "--top-k", "3", "--kernel", "scalar", "--verbose");
+        Run vector = run("all-pairs", f.toString(), "--top-k", "3", "--kernel", "vector", "--verbose");
         assertEquals(0, auto.code(), auto.err());
         assertEquals(0, scalar.code(), scalar.err());
         assertEquals(0, vector.code(), vector.err());

@@ -55,7 +55,7 @@ class LauncherTest {
 
     @Test
     void theVectorKernelStillGetsTheVectorApi() throws Exception {
-        Run r = launch("pair", "sunshine", "pineapple", "--kernel", "vector");
+        Run r = launch("pair", "sunshine", "pineapple", "--kernel", "vector", "--verbose");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("kernel: vector (requested"), r.err());
         assertFalse(r.err().contains("WARNING"), r.err());
@@ -67,8 +67,11 @@ class LauncherTest {
         Run r = launch("all-pairs", "--rows", "0-199", "-k", "3", "--bins", "10");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pairs:     19,900 (every unordered pair, exact)"), r.out());
-        assertTrue(r.err().startsWith("kernel: "), r.err());
-        assertFalse(r.err().contains("WARNING"), r.err());
+        assertEquals("", r.err(), "nothing but the command's own lines; the kernel is named in the time line");
+        assertTrue(r.out().contains(" kernel ("), r.out());
+        Run verbose = launch("all-pairs", "--rows", "0-199", "-k", "3", "--bins", "10", "--verbose");
+        assertTrue(verbose.err().startsWith("kernel: "), verbose.err());
+        assertFalse(verbose.err().contains("WARNING"), verbose.err());
         Run bad = launch("all-pairs", "--bins", "0");
         assertEquals(2, bad.code());
         assertEquals("cossim: error: --bins 0: must be at least 1\n", bad.err());
