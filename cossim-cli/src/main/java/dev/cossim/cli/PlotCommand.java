@@ -57,6 +57,16 @@ final class PlotCommand implements Callable<Integer> {
         @Option(names = "--height", paramLabel = "PX", description = "Figure height in pixels (default: per figure).")
         Integer height;
 
+        @Option(names = "--title", paramLabel = "TEXT", description = "The figure's title instead of its own.")
+        String title;
+
+        @Option(names = "--dpi", paramLabel = "N", defaultValue = "96",
+                description = "PNG resolution: 96 draws the stated pixel size, 300 the same figure at 300/96 of it (print). Default: ${DEFAULT-VALUE}.")
+        int dpi;
+
+        @Option(names = "--font-size", paramLabel = "PT", description = "Axis-label size in points; titles and ticks scale with it (default: 13).")
+        Integer fontSize;
+
         int w(int def) {
             return width == null ? def : width;
         }
@@ -70,6 +80,12 @@ final class PlotCommand implements Callable<Integer> {
             if (!f.endsWith(".png") && !f.endsWith(".svg")) {
                 throw new CossimException("-o " + outFile + ": the output must end in .png or .svg");
             }
+            if (dpi < 24 || dpi > 1200) {
+                throw new CossimException("--dpi " + dpi + ": choose 24 to 1200 (96 draws the stated pixel size)");
+            }
+            if (fontSize != null && (fontSize < 6 || fontSize > 48)) {
+                throw new CossimException("--font-size " + fontSize + ": choose 6 to 48 points");
+            }
             Path dir = outFile.toAbsolutePath().getParent();
             if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
                 throw new CossimException("-o " + outFile + ": directory " + dir + " does not exist");
@@ -82,9 +98,11 @@ final class PlotCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             checkOut();
-            Figure f = draw();
+            Figure f = draw().restyle(title, fontSize).dpi(dpi);
             f.write(outFile);
-            out().println("wrote: " + outFile + " (" + f.width() + " x " + f.height() + ")");
+            boolean png = outFile.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+            out().println("wrote: " + outFile + " (" + (png ? f.pixelWidth() : f.width()) + " x " + (png ? f.pixelHeight() : f.height())
+                    + (png && dpi != 96 ? ", " + dpi + " dpi" : "") + ")");
             return 0;
         }
 
@@ -238,6 +256,9 @@ final class PlotCommand implements Callable<Integer> {
         @Option(names = "--metric", split = ",", defaultValue = "cosine", description = "cosine, correlation, dot, euclidean, or several (comma-separated; default: ${DEFAULT-VALUE}).")
         List<String> metrics;
 
+        @Option(names = "--label", split = ",", paramLabel = "NAME", description = "Legend names of the models, in order (default: their file names).")
+        List<String> labels;
+
         @Option(names = "--log", description = "Log-scale density axis.")
         boolean log;
 
@@ -250,15 +271,20 @@ final class PlotCommand implements Callable<Integer> {
                 throw new CossimException("--bins " + bins + ": must be 1 to 2000");
             }
             List<String> specs = models.isEmpty() ? java.util.Collections.singletonList(null) : models;
+            if (labels != null && labels.size() != specs.size()) {
+                throw new CossimException("--label " + String.join(",", labels) + ": " + labels.size() + " name(s) for " + specs.size() + " model(s); give one per model, in order");
+            }
             List<HistogramSeries> series = new ArrayList<>();
             List<Metric> parsed = metrics.stream().map(PlotCommand::metric).toList();
             TileKernel dots = kernel();
-            for (String spec : specs) {
+            for (int si = 0; si < specs.size(); si++) {
+                String spec = specs.get(si);
                 for (Metric metric : parsed) {
                     // Fine bins over bounds every pair respects ([-1, 1]; for dot and euclidean from the largest norm).
                     AnalysisResult r = Analysis.open(spec, tensor(), vocab).metric(metric).histogram(20_000)
                             .kernel(dots).threads(threads()).progress(progress()).run();
-                    String label = (specs.size() > 1 ? r.modelDescription() + " " : "") + metric.label();
+                    String model = labels != null ? labels.get(si) : specs.size() > 1 ? r.modelDescription() : null;
+                    String label = model == null ? metric.label() : parsed.size() > 1 || labels == null ? model + " " + metric.label() : model;
                     series.add(HistogramSeries.of(label, r.histogram()));
                 }
             }

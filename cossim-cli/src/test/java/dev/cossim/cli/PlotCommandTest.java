@@ -91,6 +91,19 @@ class PlotCommandTest {
             BufferedImage img = png(out);
             assertTrue(r.out().contains("(" + img.getWidth() + " x " + img.getHeight() + ")"), r.out());
         }
+        Result styled = run("plot", "histogram", npy.toString(), npy2.toString(), "--label", "first,second", "--title", "Two models",
+                "--dpi", "192", "--font-size", "15", "-o", dir.resolve("styled.png").toString());
+        assertEquals(0, styled.code(), styled.err());
+        BufferedImage big = png(dir.resolve("styled.png"));
+        assertEquals(1800, big.getWidth(), "900 pixels at 192 dpi");
+        assertTrue(styled.out().contains("(1800 x 900, 192 dpi)"), styled.out());
+        Result labels = run("plot", "histogram", npy.toString(), "--label", "a,b", "-o", dir.resolve("bad.png").toString());
+        assertEquals(2, labels.code());
+        assertTrue(labels.err().contains("--label a,b: 2 name(s) for 1 model(s)"), labels.err());
+        Result dpi = run("plot", "norms", npy.toString(), "--dpi", "5000", "-o", dir.resolve("bad2.png").toString());
+        assertEquals(2, dpi.code());
+        assertTrue(dpi.err().contains("--dpi 5000: choose 24 to 1200"), dpi.err());
+        assertFalse(Files.exists(dir.resolve("bad.png")) || Files.exists(dir.resolve("bad2.png")));
         Result svg = run("plot", "norms", npy.toString(), "--width", "500", "--height", "300", "-o", dir.resolve("n.svg").toString());
         assertEquals(0, svg.code(), svg.err());
         assertTrue(Files.readString(dir.resolve("n.svg")).matches("(?s).*<svg [^>]*width='500(\\.0)?' height='300(\\.0)?'.*"));

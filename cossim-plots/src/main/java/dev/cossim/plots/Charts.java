@@ -43,9 +43,12 @@ public final class Charts {
     static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 16);
     static final Font LABEL = new Font(Font.SANS_SERIF, Font.BOLD, 13);
     static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-    /** Series colours: the seed's pastel fills for one series, then matplotlib's tab10 for overlays. */
-    static final Color[] SERIES = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-            new Color(0x9467bd), new Color(0x8c564b)};
+    /**
+     * Series colours for overlays: the Okabe-Ito palette (Wong, Nature Methods 2011), distinguishable with every
+     * common colour-vision deficiency; one series keeps the seed's pastel fill.
+     */
+    static final Color[] SERIES = {new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73), new Color(0xD55E00),
+            new Color(0xCC79A7), new Color(0x56B4E9), new Color(0xF0E442)};
     static final Color PINK = new Color(230, 178, 230);
 
     private Charts() {
@@ -233,17 +236,31 @@ public final class Charts {
             xMax = Math.max(xMax, s.hi());
         }
         double base = log ? Math.pow(10, Math.floor(Math.log10(minPositive))) : 0;
-        for (HistogramSeries s : shown) {
-            XYIntervalSeries is = new XYIntervalSeries(s.label() + String.format(Locale.ROOT, " (%,d values)", s.total()));
-            for (int i = 0; i < s.bins(); i++) {
-                double d = s.density(i);
-                if (log && d <= 0) {
-                    continue;
+        // The first series as filled bars; every further one as a step line on top of them in its own colour
+        // (matplotlib's histtype='step'), so that two nearly equal distributions both stay visible.
+        XYSeriesCollection steps = new XYSeriesCollection();
+        for (int k = 0; k < shown.size(); k++) {
+            HistogramSeries s = shown.get(k);
+            String name = s.label() + String.format(Locale.ROOT, " (%,d values)", s.total());
+            if (k == 0) {
+                XYIntervalSeries is = new XYIntervalSeries(name);
+                for (int i = 0; i < s.bins(); i++) {
+                    double d = s.density(i);
+                    if (log && d <= 0) {
+                        continue;
+                    }
+                    double x0 = s.edge(i), x1 = s.edge(i + 1);
+                    is.add((x0 + x1) / 2, x0, x1, d, base, d);
                 }
-                double x0 = s.edge(i), x1 = s.edge(i + 1);
-                is.add((x0 + x1) / 2, x0, x1, d, base, d);
+                data.addSeries(is);
+            } else {
+                XYSeries st = new XYSeries(name, false, true);
+                for (int i = 0; i < s.bins(); i++) {
+                    st.add(s.edge(i), Math.max(base, s.density(i)));
+                }
+                st.add(s.edge(s.bins()), Math.max(base, s.density(s.bins() - 1)));
+                steps.addSeries(st);
             }
-            data.addSeries(is);
         }
         NumberAxis x = axis(xLabel);
         x.setAutoRangeIncludesZero(false);
@@ -269,15 +286,23 @@ public final class Charts {
         r.setBarPainter(new StandardXYBarPainter());
         r.setShadowVisible(false);
         r.setDrawBarOutline(true);
-        for (int s = 0; s < shown.size(); s++) {
-            // One series: the seed's pink bars with black edges. Overlays: faint fills under coloured edges, so a
-            // series hidden behind another still shows its outline.
-            Color c = shown.size() == 1 ? PINK : alpha(SERIES[s % SERIES.length], 0.18);
-            r.setSeriesPaint(s, c);
-            r.setSeriesOutlinePaint(s, shown.size() == 1 ? Color.BLACK : SERIES[s % SERIES.length]);
-            r.setSeriesOutlineStroke(s, new BasicStroke(shown.size() == 1 ? 0.6f : 1.4f));
+        // One series: the seed's pink bars with black edges; with overlays, the first in the palette's first colour.
+        r.setSeriesPaint(0, shown.size() == 1 ? PINK : alpha(SERIES[0], 0.45));
+        r.setSeriesOutlinePaint(0, shown.size() == 1 ? Color.BLACK : SERIES[0]);
+        r.setSeriesOutlineStroke(0, new BasicStroke(0.6f));
+        XYPlot plot = new XYPlot(data, x, y, r);
+        if (shown.size() > 1) {
+            org.jfree.chart.renderer.xy.XYStepRenderer sr = new org.jfree.chart.renderer.xy.XYStepRenderer();
+            sr.setDefaultShapesVisible(false);
+            for (int k = 1; k < shown.size(); k++) {
+                sr.setSeriesPaint(k - 1, SERIES[k % SERIES.length]);
+                sr.setSeriesStroke(k - 1, new BasicStroke(2.2f));
+            }
+            plot.setDataset(1, steps);
+            plot.setRenderer(1, sr);
+            plot.setDatasetRenderingOrder(org.jfree.chart.plot.DatasetRenderingOrder.FORWARD);
         }
-        JFreeChart c = chart(title, new XYPlot(data, x, y, r), true);
+        JFreeChart c = chart(title, plot, true);
         return new Figure(log ? "histogram-log" : "histogram", width, height, c);
     }
 
@@ -309,10 +334,21 @@ public final class Charts {
         y.setRange(-0.5, 1.5);
         y.setGridBandsVisible(false);
         // Tens of thousands of points: translucent dots without outlines read the same and keep the SVG small.
-        XYLineAndShapeRenderer r = markers(circle(3), new Color(0, 0, 0, 60), new Color(0, 0, 0, 60));
+        // Used in the palette's blue, unused in its vermillion (colour-blind-safe), translucent where they pile up.
+        XYLineAndShapeRenderer r = markers(circle(3), alpha(SERIES[0], 0.25), alpha(SERIES[3], 0.55));
         r.setDrawOutlines(false);
-        String title = String.format(Locale.ROOT, "%,d/%,d (%.2f%%) \"unused\" tokens (tokens matching %s)",
-                count, unused.length, 100.0 * count / Math.max(1, unused.length), pattern);
+        int first = -1, last = -1;
+        for (int i = 0; i < unused.length; i++) {
+            if (unused[i]) {
+                first = first < 0 ? i : first;
+                last = i;
+            }
+        }
+        String span = count == 0 ? "" : count == last - first + 1
+                ? String.format(Locale.ROOT, ": ids %,d-%,d", first, last)
+                : String.format(Locale.ROOT, ": ids %,d-%,d, %,d others among them", first, last, last - first + 1 - count);
+        String title = String.format(Locale.ROOT, "%,d of %,d tokens (%.2f%%) match %s%s",
+                count, unused.length, 100.0 * count / Math.max(1, unused.length), pattern, span);
         return new Figure("unused", width, height, chart(title, new XYPlot(data, x, y, r), false));
     }
 

@@ -18,6 +18,13 @@ public final class HtmlReport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Groups listed in the page; the rest are counted. */
     static final int MAX_GROUPS_SHOWN = 200;
+    /** Groups longer than this fold their tokens: the first {@link #GROUP_TOKENS_SHOWN}, the rest behind "show all". */
+    static final int GROUP_TOKENS_FOLDED = 40;
+    static final int GROUP_TOKENS_SHOWN = 20;
+
+    private static String groupToken(String[] tokens, int id) {
+        return tokens != null && id >= 0 && id < tokens.length ? tokens[id] : "#" + id;
+    }
 
     private HtmlReport() {
     }
@@ -76,9 +83,18 @@ public final class HtmlReport {
             for (int i = 0; i < Math.min(MAX_GROUPS_SHOWN, g.groups().size()); i++) {
                 int[] ids = g.groups().get(i);
                 h.append("<li>(").append(ids.length).append(") ");
-                for (int q = 0; q < ids.length; q++) {
-                    String t = tokens != null && ids[q] >= 0 && ids[q] < tokens.length ? tokens[ids[q]] : "#" + ids[q];
-                    h.append(q > 0 ? ", " : "").append("<code>").append(esc(t)).append("</code>");
+                // Long groups (the [unused] block has about 1,700 tokens) fold: the first few, then "show all".
+                int shown = ids.length > GROUP_TOKENS_FOLDED ? GROUP_TOKENS_SHOWN : ids.length;
+                for (int q = 0; q < shown; q++) {
+                    h.append(q > 0 ? ", " : "").append("<code>").append(esc(groupToken(tokens, ids[q]))).append("</code>");
+                }
+                if (shown < ids.length) {
+                    h.append(" <details class=\"more\"><summary>show all ").append(String.format(Locale.ROOT, "%,d", ids.length))
+                            .append("</summary>");
+                    for (int q = shown; q < ids.length; q++) {
+                        h.append(q > shown ? ", " : "").append("<code>").append(esc(groupToken(tokens, ids[q]))).append("</code>");
+                    }
+                    h.append("</details>");
                 }
                 h.append("</li>\n");
             }
