@@ -35,9 +35,16 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--tokens", description = "Write every token's last hidden state (3-D) instead of the mean-pooled vector (2-D).")
     boolean tokens;
 
-    @Option(names = "--positions", paramLabel = "T", defaultValue = "0",
-            description = "With --tokens: token slots per row (default: the longest string's token count).")
-    int positions;
+    // No defaultValue: picocli would apply it after the hidden alias below and undo it (the field's value is the default).
+    @Option(names = "--token-slots", paramLabel = "T",
+            description = "With --tokens: token slots per row, the positions that query --position picks from (default: the longest string's token count).")
+    int positions = 0;
+
+    /** The earlier spelling (it read like query's --position, which picks one slot), kept working. */
+    @Option(names = "--positions", hidden = true)
+    void legacyPositions(int t) {
+        positions = t;
+    }
 
     @Option(names = "--align", defaultValue = "end",
             description = "With --tokens: end puts each string's last token ([SEP]) in the last slot, so position -2 is its last word piece; start from slot 0. Padding slots are zero vectors. Default: ${DEFAULT-VALUE}.")

@@ -299,8 +299,9 @@ final class PlotCommand implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
 
-        @Option(names = "--unused", paramLabel = "REGEX", defaultValue = "^\\[unused", description = "Regular expression for unused tokens, as report's --unused (default: ${DEFAULT-VALUE}).")
-        String pattern;
+        // No defaultValue: picocli would apply it after the hidden alias below and undo it (the field's value is the default).
+        @Option(names = "--unused", paramLabel = "REGEX", description = "Regular expression for unused tokens, as report's --unused (default: ${DEFAULT-VALUE}).")
+        String pattern = "^\\[unused";
 
         /** The earlier spelling, kept working. */
         @Option(names = "--pattern", hidden = true)
@@ -324,8 +325,8 @@ final class PlotCommand implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "MODEL", description = "Model file or directory (default: the embedded all-MiniLM-L6-v2).")
         List<String> args = new ArrayList<>();
 
-        @Option(names = "--sample-pairs", paramLabel = "N", defaultValue = "20000", description = "Pairs to sample (default: ${DEFAULT-VALUE}).")
-        int samples;
+        @Option(names = "--sample-pairs", paramLabel = "N", description = "Pairs to sample (default: ${DEFAULT-VALUE}).")
+        int samples = 20_000;
 
         /** The earlier spelling, kept working. */
         @Option(names = "--samples", hidden = true)

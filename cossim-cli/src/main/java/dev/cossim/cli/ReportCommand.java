@@ -33,8 +33,9 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
     @Option(names = "--no-correlation", description = "Skip the second pass (correlation histogram and statistics).")
     boolean noCorrelation;
 
-    @Option(names = "--sample-pairs", paramLabel = "N", defaultValue = "20000", description = "Pairs sampled for correlation vs cosine (default: ${DEFAULT-VALUE}).")
-    int samples;
+    // No defaultValue: picocli would apply it after the hidden alias below and undo it (the field's value is the default).
+    @Option(names = "--sample-pairs", paramLabel = "N", description = "Pairs sampled for correlation vs cosine (default: ${DEFAULT-VALUE}).")
+    int samples = 20_000;
 
     /** The earlier spelling, kept working. */
     @Option(names = "--samples", hidden = true)

@@ -20,8 +20,15 @@ import dev.cossim.results.Pair;
 
 @Command(name = "top-pairs", description = "The M most similar pairs overall (or the least similar with --least), each unordered pair once; ties go to the lower ids.")
 final class TopPairsCommand extends AnalysisCommand implements Callable<Integer> {
-    @Option(names = {"-n", "--count"}, paramLabel = "M", defaultValue = "20", description = "How many pairs. Default: ${DEFAULT-VALUE}.")
-    int count;
+    // No defaultValue: picocli would apply it after the hidden -k alias below and undo it (the field's value is the default).
+    @Option(names = {"-n", "--count"}, paramLabel = "M", description = "How many pairs. Default: ${DEFAULT-VALUE}.")
+    int count = 20;
+
+    /** How many results, spelled as the other commands spell it: {@code top-pairs -k 10} is 10 pairs. */
+    @Option(names = {"-k", "--top-k"}, hidden = true)
+    void topK(int m) {
+        count = m;
+    }
 
     @Option(names = "--least", description = "The least similar pairs instead (for euclidean: the farthest).")
     boolean least;

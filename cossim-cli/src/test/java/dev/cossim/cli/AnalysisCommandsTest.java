@@ -257,6 +257,16 @@ class AnalysisCommandsTest {
         assertTrue(metric.err().contains("--metric manhattan"), metric.err());
     }
 
+    /** top-pairs takes -k for its count as the other commands spell "how many" (a hidden alias of -n/--count). */
+    @Test
+    void topPairsCountAlsoAsTopK() {
+        Result n = run("top-pairs", model.toString(), "-n", "4");
+        Result k = run("top-pairs", model.toString(), "-k", "4");
+        assertEquals(0, k.code(), k.err());
+        assertEquals(n.out().replaceAll("time: .*", ""), k.out().replaceAll("time: .*", ""));
+        assertTrue(k.out().contains("most similar 4 pairs by cosine"), k.out());
+    }
+
     /** The library names its parameters in its own words; the CLI shows them as the options the user typed. */
     @Test
     void libraryParameterErrorsNameTheOption() {
