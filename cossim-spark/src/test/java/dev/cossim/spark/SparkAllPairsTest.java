@@ -177,24 +177,7 @@ class SparkAllPairsTest {
         assertArrayEquals(want.histogram().counts(), counts);
 
         // neighbors.parquet: every row's top-k, ids and similarities, tie order included
-        Map<Integer, List<Row>> byId = new TreeMap<>();
-        for (Row row : spark.read().parquet(out.resolve("neighbors.parquet").toString()).collectAsList()) {
-            byId.computeIfAbsent(row.getInt(0), x -> new ArrayList<>()).add(row);
-        }
-        TopKNeighbors top = want.topK();
-        assertEquals(top.rows(), byId.size());
-        for (int r0 = 0; r0 < top.rows(); r0++) {
-            Neighbors nb = top.neighbors(r0);
-            List<Row> got = byId.get(nb.id());
-            got.sort((a, b) -> Integer.compare(a.getInt(1), b.getInt(1)));
-            int[] ids = got.stream().mapToInt(x -> x.getInt(2)).toArray();
-            float[] sims = new float[got.size()];
-            for (int q = 0; q < sims.length; q++) {
-                sims[q] = got.get(q).getFloat(3);
-            }
-            assertArrayEquals(nb.ids(), ids, "neighbours of " + nb.id());
-            assertArrayEquals(nb.similarities(), sims, "similarities of " + nb.id());
-        }
+        Map<Integer, List<Row>> byId = TestFiles.assertNeighbors(spark, out.resolve("neighbors.parquet"), want.topK());
         // the exact ties: 250 and 499 are 3's nearest, in id order
         List<Row> of3 = byId.get(3);
         assertEquals(250, of3.get(0).getInt(2));

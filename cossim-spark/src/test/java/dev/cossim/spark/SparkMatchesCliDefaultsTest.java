@@ -70,24 +70,8 @@ class SparkMatchesCliDefaultsTest {
         assertEquals(cliJson.get("max").toString(), json.get("max").toString());
         assertEquals(cliJson.get("mean").asDouble(), json.get("mean").asDouble(), 1e-12);
 
-        Map<Integer, List<Row>> byId = new TreeMap<>();
-        for (Row row : spark.read().parquet(out.resolve("neighbors.parquet").toString()).collectAsList()) {
-            byId.computeIfAbsent(row.getInt(0), x -> new ArrayList<>()).add(row);
-        }
         NeighborTable top = cli.topK();
-        assertEquals(top.rows(), byId.size());
-        for (int r0 = 0; r0 < top.rows(); r0++) {
-            Neighbors nb = top.neighbors(r0);
-            List<Row> rows = byId.get(nb.id());
-            rows.sort((a, b) -> Integer.compare(a.getInt(1), b.getInt(1)));
-            int[] ids = rows.stream().mapToInt(x -> x.getInt(2)).toArray();
-            float[] sims = new float[rows.size()];
-            for (int q = 0; q < sims.length; q++) {
-                sims[q] = rows.get(q).getFloat(3);
-            }
-            assertArrayEquals(nb.ids(), ids, "neighbours of " + nb.id());
-            assertArrayEquals(nb.similarities(), sims, "similarities of " + nb.id());
-        }
+        TestFiles.assertNeighbors(spark, out.resolve("neighbors.parquet"), top);
         assertEquals(900, top.neighbors(5).ids()[0]); // the tie, found by both
     }
 }

@@ -56,4 +56,29 @@ final class TestFiles {
         spark.createDataFrame(rows, schema).repartition(3).write().parquet(path);
         return path;
     }
+
+    /**
+     * Reads neighbors.parquet (id, rank, neighbor_id, similarity) by id and checks that every row's list equals
+     * {@code want}'s, ids and similarities, tie order included; returns the rows by id for further checks.
+     */
+    static java.util.Map<Integer, List<Row>> assertNeighbors(SparkSession spark, Path parquet, dev.cossim.results.NeighborTable want) {
+        java.util.Map<Integer, List<Row>> byId = new java.util.TreeMap<>();
+        for (Row row : spark.read().parquet(parquet.toString()).collectAsList()) {
+            byId.computeIfAbsent(row.getInt(0), x -> new ArrayList<>()).add(row);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(want.rows(), byId.size());
+        for (int r0 = 0; r0 < want.rows(); r0++) {
+            dev.cossim.results.Neighbors nb = want.neighbors(r0);
+            List<Row> got = byId.get(nb.id());
+            got.sort((a, b) -> Integer.compare(a.getInt(1), b.getInt(1)));
+            int[] ids = got.stream().mapToInt(x -> x.getInt(2)).toArray();
+            float[] sims = new float[got.size()];
+            for (int q = 0; q < sims.length; q++) {
+                sims[q] = got.get(q).getFloat(3);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(nb.ids(), ids, "neighbours of " + nb.id());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(nb.similarities(), sims, "similarities of " + nb.id());
+        }
+        return byId;
+    }
 }
