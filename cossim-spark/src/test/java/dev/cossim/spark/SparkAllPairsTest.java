@@ -12,7 +12,6 @@ import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.reduce.SummaryReducer;
-import dev.cossim.reduce.TopKNeighbors;
 import dev.cossim.testing.BruteForce;
 import dev.cossim.testing.Synthetic;
 import org.apache.spark.sql.Row;
@@ -38,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import dev.cossim.results.Neighbors;
 
 /**
  * The Spark all-pairs job against the single-machine engine with the same kernel, on one local[2] session (two

@@ -6,19 +6,13 @@ import dev.cossim.analysis.Analysis;
 import dev.cossim.analysis.AnalysisResult;
 import dev.cossim.analysis.ProgressListener;
 import dev.cossim.results.NeighborTable;
-import dev.cossim.results.Neighbors;
 import dev.cossim.results.Statistics;
 import dev.cossim.testing.Synthetic;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
