@@ -16,6 +16,7 @@ import java.util.Locale;
  */
 public final class HtmlReport {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern SCRIPT_OPENER = java.util.regex.Pattern.compile("<((?i)script)");
     /** Groups listed in the page; the rest are counted. */
     static final int MAX_GROUPS_SHOWN = 200;
     /** Groups longer than this fold their tokens: the first {@link #GROUP_TOKENS_SHOWN}, the rest behind "show all". */
@@ -108,7 +109,7 @@ public final class HtmlReport {
         return h.toString();
     }
 
-    /** {tokens: [...by id], k, ids: [...], nbrs: [...], sims: [...]}; "</" escaped so the JSON cannot close the script. */
+    /** {tokens: [...by id], k, ids: [...], nbrs: [...], sims: [...]}; escaped so that no token changes how the page parses. */
     static String topKJson(ReportData.NeighborTable t) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode tokens = root.putArray("tokens");
@@ -130,7 +131,11 @@ public final class HtmlReport {
             sims.add(Math.round(s * 1e4) / 1e4);
         }
         try {
-            return JSON.writeValueAsString(root).replace("</", "<\\/");
+            // Inside a script element the HTML parser reacts to three sequences only: "</" (the end tag), and "<!--"
+            // and "<script" (a token "<!--" with a later "<script>" put it into its double-escaped script state, and
+            // the page's figures, groups and search vanished). JSON escapes keep the tokens exact for JSON.parse.
+            return SCRIPT_OPENER.matcher(JSON.writeValueAsString(root).replace("</", "<\\/").replace("<!--", "\\u003c!--"))
+                    .replaceAll("\\\\u003c$1");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

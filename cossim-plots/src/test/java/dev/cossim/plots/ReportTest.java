@@ -60,6 +60,9 @@ class ReportTest {
             tokens[i] = i >= 1 && i <= 30 ? "[unused" + (i - 1) + "]" : "tok" + i;
         }
         tokens[77] = "</script><b>bold";  // must stay text, never markup
+        tokens[78] = "<!--";               // with a later "<script>" token: the parser's double-escaped script state
+        tokens[79] = "<script>";
+        tokens[80] = "a&amp;b";
         EmbeddingModel model = model(m, N, D, tokens);
         ProgressListener counting = new ProgressListener() {
             public void begin(String task, long total) {
@@ -123,6 +126,11 @@ class ReportTest {
         assertFalse(html.contains("<link"), "no external stylesheet");
         assertFalse(html.contains("</script><b>bold"), "tokens are escaped, in HTML and inside the JSON");
         assertTrue(html.contains("&lt;/script&gt;&lt;b&gt;bold") || html.contains("<\\/script><b>bold"), "the token is there");
+        // The top-k JSON holds none of the three sequences the HTML parser reacts to inside a script element.
+        int open = html.indexOf("<script type=\"application/json\" id=\"topk\">");
+        String json = html.substring(html.indexOf('>', open) + 1, html.indexOf("</script>", open));
+        assertFalse(json.contains("</") || json.contains("<!--") || json.toLowerCase(java.util.Locale.ROOT).contains("<script"), "no parser-visible sequence");
+        assertTrue(json.contains("\\u003c!--") && json.contains("\\u003cscript>") && json.contains("a&amp;b"), "the tokens are there, escaped");
         Matcher img = Pattern.compile("<img ").matcher(html);
         int images = 0;
         while (img.find()) {
