@@ -62,6 +62,12 @@ public final class Main {
                 err.println("cossim: error: " + ex.getMessage());
                 return 2;
             }
+            if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+                // A full disk, a read-only or vanished output: the user's problem, told in one line.
+                java.io.IOException io = ex instanceof java.io.UncheckedIOException u ? u.getCause() : (java.io.IOException) ex;
+                err.println("cossim: error: " + describe(io));
+                return 2;
+            }
             if (ex instanceof CancellationException) {
                 err.println("cossim: interrupted; no output was written");
                 return 130;
@@ -75,6 +81,21 @@ public final class Main {
             err.println("cossim: error: out of memory; raise the heap with JAVA_OPTS=-Xmx... or select fewer rows");
             return 2;
         }
+    }
+
+    /** An I/O failure in one line that names the file where the JDK says which. */
+    static String describe(java.io.IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return a.getFile() + ": permission denied" + (a.getReason() != null ? " (" + a.getReason() + ")" : "");
+        }
+        if (e instanceof java.nio.file.NoSuchFileException n) {
+            return n.getFile() + ": no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : f.getClass().getSimpleName());
+        }
+        String m = e.getMessage();
+        return "cannot write or read the output: " + (m == null ? e.getClass().getSimpleName() : m.replace('\n', ' '));
     }
 
     /** Library parameters whose option has another name than "--" + the parameter. */

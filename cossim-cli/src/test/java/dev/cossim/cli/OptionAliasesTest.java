@@ -41,4 +41,15 @@ class OptionAliasesTest {
         assertTrue(top.contains("Default: 20."), top);
         assertFalse(top.contains("--top-k"), top);
     }
+
+    /** I/O failures (a full disk, a read-only output) are one line naming the file, not an internal error. */
+    @Test
+    void ioFailuresAreOneLineNamingTheFile() {
+        assertEquals("/ro/out/summary.json: permission denied",
+                Main.describe(new java.nio.file.AccessDeniedException("/ro/out/summary.json")));
+        assertEquals("/x/y: Read-only file system",
+                Main.describe(new java.nio.file.FileSystemException("/x/y", null, "Read-only file system")));
+        assertEquals("cannot write or read the output: No space left on device",
+                Main.describe(new java.io.IOException("No space left on device")));
+    }
 }
