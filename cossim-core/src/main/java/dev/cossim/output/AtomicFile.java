@@ -17,7 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One output file that is never seen half-written: the bytes go to a new temporary file beside the target, under a
- * hidden name unique to this writer ({@code .NAME.partial-<random>}, so concurrent writers of the same target never
+ * hidden name unique to this writer ({@code .NAME.partial-<pid>-<random>}, so concurrent writers of the same target never
  * share one), and {@link #commit()} forces them to disk and renames the temporary file over the target in one atomic
  * step (falling back to a plain replacing move only where the file system refuses an atomic one). Closing without
  * committing, or the JVM shutting down first (an interrupt), deletes the temporary file.
@@ -61,9 +61,61 @@ public final class AtomicFile implements AutoCloseable {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The hidden temporary name of a file {@code fileName} being written: {@code .NAME.partial-<random>}. */
+    /**
+     * The hidden temporary name of a file {@code fileName} being written: {@code .NAME.partial-<pid>-<random>}; the pid
+     * lets a later writer of the same name remove what a killed process left ({@link #removeStale}).
+     */
     public static String tempName(String fileName) {
-        return "." + fileName + PARTIAL + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+        return "." + fileName + PARTIAL + ProcessHandle.current().pid() + "-"
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+    }
+
+    /**
+     * Removes the temporary files and directories of {@code target} that processes no longer alive left beside it
+     * (SIGKILL, a crash, power loss: nothing ran to delete them). A live writer's are never touched, whatever its age.
+     * Best effort: what cannot be removed stays, hidden and never mistaken for a result.
+     */
+    public static void removeStale(Path target) {
+        Path abs = target.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        String prefix = "." + abs.getFileName() + PARTIAL;
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (var entries = Files.newDirectoryStream(dir, e -> e.getFileName().toString().startsWith(prefix))) {
+            for (Path e : entries) {
+                String rest = e.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0) {
+                    continue; // an older name without a pid: its writer cannot be told dead or alive
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(rest.substring(0, dash));
+                } catch (NumberFormatException notOurs) {
+                    continue;
+                }
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()) {
+                    deleteTree(e);
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
+        }
+    }
+
+    private static void deleteTree(Path p) {
+        try (var walk = Files.walk(p)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> {
+                try {
+                    Files.deleteIfExists(q);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException | RuntimeException ignored) {
+            // best effort
+        }
     }
 
     /** Whether {@code fileName} is such a temporary name. */
@@ -78,6 +130,7 @@ public final class AtomicFile implements AutoCloseable {
     public static Path createTemp(Path target) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Path dir = abs.getParent();
+        removeStale(abs);
         for (int attempt = 0; ; attempt++) {
             try {
                 return Files.createFile(dir.resolve(tempName(abs.getFileName().toString())));
@@ -93,6 +146,7 @@ public final class AtomicFile implements AutoCloseable {
     public static Path createTempDirectory(Path target) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Path dir = abs.getParent();
+        removeStale(abs);
         for (int attempt = 0; ; attempt++) {
             try {
                 return Files.createDirectory(dir.resolve(tempName(abs.getFileName().toString())));

@@ -193,4 +193,26 @@ class AtomicFileTest {
         }
         assertEquals(List.of(), names());
     }
+
+    /** What a killed writer left (a temp file or a temp directory) is removed by the next writer; a live one's is kept. */
+    @Test
+    void leftoversOfDeadWritersAreRemovedByTheNext() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve(".out.txt.partial-999999999-abc"), "dead");      // no such process
+        java.nio.file.Files.createDirectories(dir.resolve(".out.partial-999999998-def/sub"));         // a dead run's directory
+        java.nio.file.Files.writeString(dir.resolve(".out.partial-999999998-def/sub/f"), "x");
+        long me = ProcessHandle.current().pid();
+        java.nio.file.Files.writeString(dir.resolve(".out.txt.partial-" + me + "-live"), "mine");    // a live writer's
+        java.nio.file.Files.writeString(dir.resolve(".out.txt.partial-old"), "unknown writer");       // no pid: kept
+        AtomicFile.writeString(dir.resolve("out.txt"), "result");
+        assertEquals("result", java.nio.file.Files.readString(dir.resolve("out.txt")));
+        assertFalse(java.nio.file.Files.exists(dir.resolve(".out.txt.partial-999999999-abc")));
+        assertTrue(java.nio.file.Files.exists(dir.resolve(".out.txt.partial-" + me + "-live")));
+        assertTrue(java.nio.file.Files.exists(dir.resolve(".out.txt.partial-old")));
+        try (AtomicOutputDir d = new AtomicOutputDir(dir.resolve("out"))) {
+            java.nio.file.Files.writeString(d.file("a.json"), "{}");
+            d.commit();
+        }
+        assertFalse(java.nio.file.Files.exists(dir.resolve(".out.partial-999999998-def")), "the dead run's directory is gone");
+        assertTrue(java.nio.file.Files.exists(dir.resolve("out/a.json")));
+    }
 }
