@@ -32,7 +32,7 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
     @Option(names = {"-k", "--top-k"}, defaultValue = "10", description = "Results per query (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--metric", defaultValue = "cosine", description = "cosine or dot (largest first), euclidean (smallest first). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--metric", defaultValue = "cosine", description = "cosine, correlation (Pearson r) or dot (largest first), euclidean (smallest first). Default: ${DEFAULT-VALUE}.")
     String metricName;
 
     @Option(names = "--position", paramLabel = "T",

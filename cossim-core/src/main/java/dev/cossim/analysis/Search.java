@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 
 /**
  * The facade's query side: the k stored vectors nearest to each query, over a corpus of batch files far larger than
- * memory (streamed batch by batch, exact), by cosine, dot or Euclidean distance.
+ * memory (streamed batch by batch, exact), by cosine, correlation, dot or Euclidean distance.
  *
  * <pre>{@code
  * try (Corpus c = Corpus.open(List.of(Path.of("activations/")), null, null)) {
@@ -42,7 +42,7 @@ public final class Search {
         this.k = k;
     }
 
-    /** The {@code k} nearest by {@code metric} (cosine, dot or euclidean). */
+    /** The {@code k} nearest by {@code metric}. */
     public static Search of(Metric metric, int k) {
         return new Search(metric, k);
     }
@@ -99,9 +99,6 @@ public final class Search {
         }
         if (k < 1) {
             throw new ParameterException("top-k", k, "must be at least 1");
-        }
-        if (metric == Metric.CORRELATION) {
-            throw new ParameterException("metric", metric.label(), "corpus queries compare by cosine, dot or euclidean");
         }
         if (threads < 1) {
             throw new ParameterException("threads", threads, "must be at least 1");

@@ -81,9 +81,6 @@ public final class QueryEngine {
         if (k < 1) {
             throw new ParameterException("top-k", k, "must be at least 1");
         }
-        if (metric == Metric.CORRELATION) {
-            throw new ParameterException("metric", metric.label(), "corpus queries compare by cosine, dot or euclidean");
-        }
         float[] qm = prepareQueries(queries, names, metric, d);
         int block = Math.max(1, Math.min(this.block, MAX_BLOCK_SCORES / nq));
         long t0 = System.nanoTime();
@@ -185,7 +182,7 @@ public final class QueryEngine {
         }
     }
 
-    /** Query rows as the kernel sees them: unit length for cosine, else as given. */
+    /** Query rows as the kernel sees them: unit length for cosine, centred and unit for correlation, else as given. */
     static float[] prepareQueries(double[][] queries, List<String> names, Metric metric, int d) {
         float[] qm = new float[queries.length * d];
         for (int q = 0; q < queries.length; q++) {
@@ -194,17 +191,34 @@ public final class QueryEngine {
             if (v.length != d) {
                 throw new CossimException(name + ": has dimension " + v.length + ", the corpus has " + d);
             }
-            double ss = 0;
             for (double x : v) {
                 if (!Double.isFinite(x)) {
                     throw new CossimException(name + ": holds NaN or infinite values");
                 }
+            }
+            if (metric == Metric.CORRELATION) {
+                // Centred: then q.x equals q.(x - mean(x)) for every row, up to the float rounding the scan corrects.
+                double mean = 0;
+                for (double x : v) {
+                    mean += x;
+                }
+                mean /= d;
+                v = v.clone();
+                for (int i = 0; i < d; i++) {
+                    v[i] -= mean;
+                }
+            }
+            double ss = 0;
+            for (double x : v) {
                 ss += x * x;
+            }
+            if (metric == Metric.CORRELATION && !(ss > 1e-24 * d)) {
+                throw new CossimException(name + ": is a constant vector, which has no correlation");
             }
             if (metric == Metric.COSINE && ss == 0) {
                 throw new CossimException(name + ": is a zero vector, which has no cosine similarity");
             }
-            double scale = metric == Metric.COSINE ? 1 / Math.sqrt(ss) : 1;
+            double scale = metric == Metric.COSINE || metric == Metric.CORRELATION ? 1 / Math.sqrt(ss) : 1;
             for (int i = 0; i < d; i++) {
                 qm[q * d + i] = (float) (v[i] * scale);
             }
@@ -283,6 +297,7 @@ public final class QueryEngine {
             }
             BatchFile data = batch.data();
             boolean dot = metric == Metric.DOT;
+            boolean correlation = metric == Metric.CORRELATION;
             long b;
             while ((b = next.getAndIncrement()) < blocks) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -293,6 +308,9 @@ public final class QueryEngine {
                 data.read(row0, count, position, buf);
                 if (dot) {
                     Arrays.fill(scale, 0, count, 1f); // dot products need no norms; non-finite rows are found below
+                } else if (correlation) {
+                    centredSquares(buf, count, squares);
+                    prepareScales(squares, count, scale);
                 } else {
                     pass.squares(buf, count, d, squares);
                     prepareScales(squares, count, scale);
@@ -304,6 +322,7 @@ public final class QueryEngine {
                 if (dot) {
                     markNonFiniteRows(buf, out, count, scale);
                 }
+
                 pass.select(out, count, nq, scale, metric == Metric.EUCLIDEAN, thr, cand, batch.firstRow() + row0);
                 progress.advance(count);
             }
@@ -330,7 +349,32 @@ public final class QueryEngine {
         }
 
         /**
-         * Per row: 1/norm for cosine, 1 for dot, the squared norm for Euclidean (key 2 q.x - |x|^2 ranks like the
+         * Centres each row on its mean (in double, in place, before the products: a row whose mean is far larger than
+         * its spread would otherwise lose its ranking to float32 cancellation in q.x) and gives its squared norm about
+         * the mean (0 for a constant row, which has no correlation, and so is counted and skipped as a zero row is for
+         * cosine).
+         */
+        private void centredSquares(float[] rows, int count, double[] squares) {
+            for (int j = 0; j < count; j++) {
+                int off = j * d;
+                double sum = 0;
+                for (int i = 0; i < d; i++) {
+                    sum += rows[off + i];
+                }
+                double mean = sum / d, ss = 0, raw = 0;
+                for (int i = 0; i < d; i++) {
+                    double x = rows[off + i] - mean;
+                    raw += (double) rows[off + i] * rows[off + i];
+                    rows[off + i] = (float) x;
+                    ss += (double) rows[off + i] * rows[off + i];
+                }
+                // A constant row leaves only rounding about its mean: no direction, as a zero row has none for cosine.
+                squares[j] = !Double.isFinite(ss) ? Double.NaN : ss <= 1e-12 * raw ? 0 : ss;
+            }
+        }
+
+        /**
+         * Per row: 1/norm for cosine (1/centred norm for correlation), 1 for dot, the squared norm for Euclidean (key 2 q.x - |x|^2 ranks like the
          * distance); NaN marks a row to skip, as its keys then compare false.
          */
         private void prepareScales(double[] squares, int count, float[] scale) {
@@ -340,7 +384,7 @@ public final class QueryEngine {
                 if (!Double.isFinite(ss)) {
                     nf++;
                     scale[j] = Float.NaN;
-                } else if (metric == Metric.COSINE) {
+                } else if (metric == Metric.COSINE || metric == Metric.CORRELATION) {
                     if (ss == 0) {
                         z++;
                         scale[j] = Float.NaN;

@@ -122,6 +122,61 @@ class QueryEngineTest {
     }
 
     /**
+     * Correlation (Pearson r, mean-centred cosine) over the corpus: rows shifted far from zero (a mean 10,000 times
+     * their spread, where q.x of the raw rows in float32 would lose the ranking), a constant row (no correlation: skipped and
+     * counted with the zero rows) and the corpus's own ties, against the exact double score of every row.
+     */
+    @Test
+    void correlationEqualsBruteForceOnShiftedRowsWithTies() throws Exception {
+        float[] m = writeCorpus(dir.resolve("corr"));
+        double[][] rows = rows(m, D);
+        java.nio.file.Files.createDirectories(dir.resolve("shifted"));
+        int n = 60;
+        float[] sh = Synthetic.gaussian(n, D, 23);
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < D; i++) {
+                sh[r * D + i] = sh[r * D + i] * 0.01f + (r % 3 == 0 ? 100f : -40f);
+            }
+        }
+        Arrays.fill(sh, 7 * D, 8 * D, 2.5f); // a constant row
+        // Rows 20..39: one direction plus 1% noise, on a mean of 100: their correlations with that direction differ
+        // by about 1e-5, far below the float32 cancellation in q.x of the raw rows (about 3e-4 here).
+        float[] base = Synthetic.gaussian(1, D, 41), noise = Synthetic.gaussian(20, D, 43);
+        for (int r = 20; r < 40; r++) {
+            for (int i = 0; i < D; i++) {
+                sh[r * D + i] = 100f + 0.01f * (base[i] + 0.01f * noise[(r - 20) * D + i]);
+            }
+        }
+        BatchFiles.npy(dir.resolve("shifted"), "s.npy", DType.F32, sh, n, D);
+        double[][] shifted = rows(sh, D);
+        for (Path corpus : List.of(dir.resolve("corr"), dir.resolve("shifted"))) {
+            double[][] all = corpus.endsWith("corr") ? rows : shifted;
+            double[][] queries = {all[3], all[10], rows(Synthetic.gaussian(1, D, 31), D)[0], rows(Synthetic.gaussian(1, D, 41), D)[0]};
+            for (TileKernel kernel : List.of(new ScalarTileKernel(), new VectorTileKernel())) {
+                try (Corpus c = Corpus.open(List.of(corpus), null, null)) {
+                    QueryEngine.Result r = new QueryEngine(kernel, 2, 16).search(c, 0, queries, null, Metric.CORRELATION, 6,
+                            ProgressListener.NONE, null);
+                    for (int q = 0; q < queries.length; q++) {
+                        List<QueryEngine.Hit> want = new ArrayList<>();
+                        for (int row = 0; row < all.length; row++) {
+                            double v = Metric.CORRELATION.score(queries[q], all[row]);
+                            if (Double.isFinite(v) && !(corpus.endsWith("shifted") && row == 7)) {
+                                want.add(new QueryEngine.Hit(row, v));
+                            }
+                        }
+                        want.sort(Comparator.comparingDouble(QueryEngine.Hit::score).reversed().thenComparingLong(QueryEngine.Hit::row));
+                        assertSameHits(want.subList(0, 6).toArray(new QueryEngine.Hit[0]), r.hits().get(q),
+                                corpus.getFileName() + " " + kernel.name() + " query " + q);
+                    }
+                    if (corpus.endsWith("shifted")) {
+                        assertEquals(1, r.zeroRows(), "the constant row");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Dot products skip the norms pass and find non-finite rows from their scores: rows with +inf, -inf or NaN are
      * skipped and counted, while a finite row whose float32 score overflows (values of 3e38) is kept and ranked by
      * its double score.
