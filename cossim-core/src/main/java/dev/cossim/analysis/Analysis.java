@@ -57,6 +57,8 @@ public final class Analysis {
     private static final int DEFAULT_BINS = 2000;
 
     private EmbeddingModel model;
+    /** Rows a caller already prepared and cut ({@link #ofPrepared}); then no model is read. */
+    private PairSet prepared;
     private String modelSpec;
     private String tensorName;
     private Path vocabFile;
@@ -108,6 +110,19 @@ public final class Analysis {
     /** An analysis of a matrix in memory: {@code rows x dim} float32 values, row-major (copied); ids are row numbers. */
     public static Analysis of(float[] data, int rows, int dim) {
         return of(EmbeddingModel.ofRows(data, rows, dim));
+    }
+
+    /**
+     * One share of an all-pairs run over rows the caller has already prepared for the metric and cut into pieces
+     * (a Spark task's panel with itself, {@code b == null}, or two panels): run by {@link #runPartial} on the same
+     * engine, kernel choice and fused summary pass as {@link #run}, on one thread, into mergeable partials.
+     */
+    public static Analysis ofPrepared(RowMatrix a, RowMatrix b) {
+        Analysis x = new Analysis();
+        x.prepared = b == null ? PairSet.within(a) : PairSet.cross(a, b);
+        x.threads = 1;
+        x.warmUp = false;
+        return x;
     }
 
     /** An analysis of the rows given (all of one length; copied). */
@@ -409,6 +424,53 @@ public final class Analysis {
             if (owns) {
                 m.close();
             }
+        }
+    }
+
+    /**
+     * Runs a request of {@link #ofPrepared} rows: the histogram, statistics and top-k in the fused summary pass, and
+     * {@code extra} reducers (made from the packed rows' original ids) fed the same tiles; nothing is written.
+     */
+    public Partial runPartial(List<java.util.function.Function<int[], ? extends TileReducer<?>>> extra) {
+        if (prepared == null) {
+            throw new IllegalStateException("runPartial runs prepared rows (Analysis.ofPrepared)");
+        }
+        validate();
+        if (topPairs > 0 || nearDuplicates || rowStatistics || submatrix || correlationVsCosine || heatmapSize > 0 || matrixFile != null) {
+            throw new CossimException("a partial run computes the histogram, statistics and top-k (and the reducers given); "
+                    + "the other analyses need the whole request");
+        }
+        RowMatrix rows = prepared.rows();
+        int[] ids = rows.ids();
+        double[] bounds = range != null ? range : metric.fixedBounds() != null ? metric.fixedBounds() : metric.bounds(rows);
+        TileKernel dot = dots != null ? dots : Vectorization.get().dotKernel(kernelName, log);
+        TileKernel k = metric.kernel(dot);
+        List<Supplier<? extends TileReducer<?>>> parts = new ArrayList<>();
+        boolean smaller = metric.smallerIsCloser();
+        parts.add(() -> new SummaryReducer(ids, bins, bounds[0], bounds[1], topK, smaller));
+        for (var f : extra) {
+            parts.add(() -> f.apply(ids));
+        }
+        CompositeReducer c = prepared.run(new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock()),
+                () -> new CompositeReducer(parts), progress);
+        return new Partial(c);
+    }
+
+    /** What {@link #runPartial} found: the summary (to merge with other shares) and each extra reducer, in order. */
+    public static final class Partial {
+        private final CompositeReducer parts;
+
+        private Partial(CompositeReducer parts) {
+            this.parts = parts;
+        }
+
+        public SummaryReducer summary() {
+            return parts.part(0, SummaryReducer.class);
+        }
+
+        /** Extra reducer i (0 for the first of runPartial's list). */
+        public <R> R extra(int i, Class<R> type) {
+            return parts.part(i + 1, type);
         }
     }
 

@@ -129,6 +129,30 @@ class AnalysisTest {
         assertTrue(Files.exists(r.matrix().rowIds()) && Files.exists(r.matrix().colIds()));
     }
 
+    /** Partial runs over a cut of the prepared rows (A with A, B with B, A with B) merge into the whole run. */
+    @Test
+    void partialsOverPanelsMergeIntoTheWholeRun() {
+        float[] m = matrix();
+        dev.cossim.matrix.RowMatrix all = dev.cossim.matrix.RowMatrix.of(Synthetic.tensor(m, N, D), Metric.COSINE.normalization());
+        dev.cossim.matrix.RowMatrix a = dev.cossim.matrix.RowMatrix.of(Synthetic.tensor(m, N, D), Metric.COSINE.normalization(),
+                IntStream.range(0, 70).toArray());
+        dev.cossim.matrix.RowMatrix b = dev.cossim.matrix.RowMatrix.of(Synthetic.tensor(m, N, D), Metric.COSINE.normalization(),
+                IntStream.range(70, N).toArray());
+        var kernel = new ScalarTileKernel();
+        AnalysisResult whole = Analysis.of(m, N, D).kernel(kernel).histogram(300).topK(0).run();
+        var merged = Analysis.ofPrepared(a, null).kernel(kernel).block(16).histogram(300).runPartial(List.of()).summary();
+        merged.merge(Analysis.ofPrepared(b, null).kernel(kernel).block(16).histogram(300).runPartial(List.of()).summary());
+        merged.merge(Analysis.ofPrepared(a, b).kernel(kernel).block(16).histogram(300).runPartial(List.of()).summary());
+        assertEquals(all.size(), a.size() + b.size());
+        assertArrayEquals(whole.histogram().counts(), merged.histogram().counts());
+        assertEquals(whole.statistics().count(), merged.statistics().count());
+        assertEquals(whole.statistics().max(), merged.statistics().max());
+        assertEquals(whole.statistics().min(), merged.statistics().min());
+        assertEquals(whole.statistics().mean(), merged.statistics().mean(), 1e-12);
+        assertThrows(CossimException.class, () -> Analysis.ofPrepared(a, null).histogram(10).topPairs(3, false).runPartial(List.of()));
+        assertThrows(IllegalStateException.class, () -> Analysis.of(m, N, D).histogram(10).runPartial(List.of()));
+    }
+
     @Test
     void nearestRowsOfOneVectorByCosine() {
         float[] m = matrix();

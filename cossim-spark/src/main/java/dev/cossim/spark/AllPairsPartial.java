@@ -1,9 +1,6 @@
 package dev.cossim.spark;
 
-import dev.cossim.analysis.ProgressListener;
-import dev.cossim.engine.AllPairsEngine;
-import dev.cossim.engine.CompositeReducer;
-import dev.cossim.engine.PairSet;
+import dev.cossim.analysis.Analysis;
 import dev.cossim.engine.TileReducer;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
@@ -12,11 +9,10 @@ import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.reduce.TopKNeighbors;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import dev.cossim.results.Neighbors;
 
 /**
@@ -49,21 +45,15 @@ final class AllPairsPartial implements Serializable {
     void add(PanelPair pair, TileKernel kernel) {
         Panel a = pair.a, b = pair.b;
         boolean diag = pair.diagonal();
-        RowMatrix ra = rows(a);
-        PairSet ps = diag ? PairSet.within(ra) : PairSet.cross(ra, rows(b));
-        int[] ids = ps.rows().ids();
         int offsetB = diag ? 0 : a.size();
-        List<Supplier<? extends TileReducer<?>>> parts = new ArrayList<>();
-        parts.add(() -> new SummaryReducer(ids, settings.bins(), -1, 1, settings.topK()));
-        if (edges != null) {
-            parts.add(() -> new NearDuplicateEdges(ids, settings.nearDup()));
-        }
-        CompositeReducer c = ps.run(new AllPairsEngine(kernel, 1, settings.block()), () -> new CompositeReducer(parts),
-                ProgressListener.NONE);
-        SummaryReducer s = c.part(0, SummaryReducer.class);
+        List<Function<int[], ? extends TileReducer<?>>> extra = edges == null ? List.of()
+                : List.of(ids -> new NearDuplicateEdges(ids, settings.nearDup()));
+        Analysis.Partial p = Analysis.ofPrepared(rows(a), diag ? null : rows(b)).histogram(settings.bins()).topK(settings.topK())
+                .kernel(kernel).block(settings.block()).runPartial(extra);
+        SummaryReducer s = p.summary();
         summary.merge(s);
         if (edges != null) {
-            edges.merge(c.part(1, NearDuplicateEdges.class));
+            edges.merge(p.extra(0, NearDuplicateEdges.class));
         }
         TopKNeighbors top = s.topK();
         if (top != null) {
