@@ -80,7 +80,7 @@ class DocExamplesTest {
         String only = System.getProperty("docExamples.only", ""); // e.g. -DdocExamples.only=README.md
         docs.removeIf(d -> !root.relativize(d).toString().contains(only));
         work = Files.createTempDirectory("cossim-doc-examples");
-        Path script = writeLauncher(work.resolve("launcher"));
+        Path script = writeLauncher(work.resolve("launcher"), root);
         List<DynamicNode> nodes = new ArrayList<>();
         for (Path doc : docs) {
             String name = root.relativize(doc).toString();
@@ -162,12 +162,14 @@ class DocExamplesTest {
         return out;
     }
 
-    /** A launcher like ./cossim, running this JVM's class path. */
-    private static Path writeLauncher(Path script) throws IOException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        String text = "#!/usr/bin/env bash\nexec " + quote(java.toString()) + " ${JAVA_OPTS:-}"
-                + " --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true"
-                + " -cp " + quote(System.getProperty("java.class.path")) + " dev.cossim.cli.Main \"$@\"\n";
+    /**
+     * The repository's own ./cossim launcher (its JVM flags, its stderr filter), run on this JVM's class path instead
+     * of a build, so that every example shows what a user who pastes it sees.
+     */
+    private static Path writeLauncher(Path script, Path root) throws IOException {
+        String text = "#!/usr/bin/env bash\nexport COSSIM_CLASSPATH=" + quote(System.getProperty("java.class.path"))
+                + " JAVA_HOME=" + quote(System.getProperty("java.home"))
+                + "\nexec bash " + quote(root.resolve("cossim").toString()) + " \"$@\"\n";
         Files.writeString(script, text);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
