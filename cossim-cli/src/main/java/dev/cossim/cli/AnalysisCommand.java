@@ -102,8 +102,4 @@ abstract class AnalysisCommand extends ModelCommand {
     String modelSpec() {
         return modelOf(args, 0, "[MODEL]");
     }
-
-    static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.6f", v);
-    }
 }

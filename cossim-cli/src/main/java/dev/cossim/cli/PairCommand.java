@@ -1,5 +1,6 @@
 package dev.cossim.cli;
 
+import dev.cossim.analysis.Analysis;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.text.HfTokenizer;
@@ -57,23 +58,13 @@ final class PairCommand extends ModelCommand implements Callable<Integer> {
 
     /** What all-pairs does: normalise to float32 unit rows, then one 1 x 1 tile through the kernel. */
     static float engineCosine(TileKernel kernel, double[] a, double[] b) {
-        float[] ua = unit(a);
-        float[] ub = unit(b);
+        float[] ua = Analysis.unit(a);
+        float[] ub = Analysis.unit(b);
+        if (ua == null || ub == null) {
+            return Float.NaN; // a zero (or non-finite) vector has no direction, as cosine() says too
+        }
         float[] out = new float[1];
         kernel.dots(ua, 0, 1, ub, 0, 1, a.length, out);
         return out[0];
-    }
-
-    static float[] unit(double[] v) {
-        double ss = 0;
-        for (double x : v) {
-            ss += x * x;
-        }
-        double inv = 1 / Math.sqrt(ss);
-        float[] u = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            u[i] = (float) (v[i] * inv);
-        }
-        return u;
     }
 }

@@ -67,7 +67,7 @@ public final class AllPairsEngine {
                 int rows = Math.min(block, n - r0);
                 TileKernel.RowBlock rowBlock = kernel.rowBlock(data, r0, rows, d);
                 for (int bj = bi; bj < blocks; bj++) {
-                    checkInterrupted();
+                    TileScheduler.checkInterrupted();
                     int c0 = bj * block;
                     int cols = Math.min(block, n - c0);
                     rowBlock.dots(data, c0, cols, tile.values);
@@ -99,7 +99,7 @@ public final class AllPairsEngine {
         return onWorkers((int) Math.min(threads, tiles), reducers, progress, (local, tile) -> {
             long t;
             while ((t = nextTile.getAndIncrement()) < tiles) {
-                checkInterrupted();
+                TileScheduler.checkInterrupted();
                 int r0 = (int) (t / colBlocks) * block;
                 int c0 = split + (int) (t % colBlocks) * block;
                 int rows = Math.min(block, split - r0);
@@ -137,9 +137,5 @@ public final class AllPairsEngine {
         } finally {
             progress.end();
         }
-    }
-
-    private static void checkInterrupted() {
-        TileScheduler.checkInterrupted();
     }
 }

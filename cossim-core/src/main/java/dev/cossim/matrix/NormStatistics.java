@@ -16,9 +16,8 @@ public record NormStatistics(long rows, double mean, double std, double min, dou
         t.requireMatrix();
         int rows = Math.toIntExact(t.rows());
         int d = (int) t.rowLength();
-        double[] norms = new double[rows];
+        // Each row's squared norm in double, NaN for a row holding NaN or infinity (left out, and counted).
         double[] squares = new double[rows];
-        byte[] status = new byte[rows];
         IntStream.range(0, rows).parallel().forEach(r -> {
             double ss = 0;
             boolean finite = true;
@@ -29,29 +28,24 @@ public record NormStatistics(long rows, double mean, double std, double min, dou
                 }
                 ss += v * v;
             }
-            if (!finite) {
-                status[r] = 2;
-            } else if (ss == 0) {
-                status[r] = 1;
-            }
-            squares[r] = ss;
-            norms[r] = Math.sqrt(ss);
+            squares[r] = finite ? ss : Double.NaN;
         });
         // The mean, std, extremes and counts come from the one mergeable norm summary (the norms command's too).
         NormSummary summary = new NormSummary();
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
         int minRow = -1, maxRow = -1;
         for (int r = 0; r < rows; r++) {
-            summary.addSquared(status[r] == 2 ? Double.NaN : squares[r]);
-            if (status[r] == 2) {
+            summary.addSquared(squares[r]);
+            if (Double.isNaN(squares[r])) {
                 continue;
             }
-            if (norms[r] < min) {
-                min = norms[r];
+            double norm = Math.sqrt(squares[r]);
+            if (norm < min) {
+                min = norm;
                 minRow = r;
             }
-            if (norms[r] > max) {
-                max = norms[r];
+            if (norm > max) {
+                max = norm;
                 maxRow = r;
             }
         }

@@ -89,16 +89,6 @@ public final class NpyMatrixWriter implements AutoCloseable {
         MemorySegment.copy(header, 0, segment, ValueLayout.JAVA_BYTE, 0, header.length);
     }
 
-    /**
-     * A new empty file beside {@code target} under a hidden temporary name.
-     *
-     * @deprecated write through an {@link AtomicFile}, which also renames and cleans up
-     */
-    @Deprecated
-    public static Path partialFile(Path target) throws IOException {
-        return AtomicFile.createTemp(target);
-    }
-
     /** Opens {@code target} for a matrix of the given shape (checks disk space; nothing is visible at target yet). */
     public static NpyMatrixWriter create(Path target, long rows, long cols, Precision precision) {
         Path abs = target.toAbsolutePath().normalize();

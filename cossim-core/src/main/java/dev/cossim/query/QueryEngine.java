@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -300,9 +299,7 @@ public final class QueryEngine {
             boolean correlation = metric == Metric.CORRELATION;
             long b;
             while ((b = next.getAndIncrement()) < blocks) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw new CancellationException("interrupted");
-                }
+                TileScheduler.checkInterrupted();
                 long row0 = b * block;
                 int count = (int) Math.min(block, data.rows() - row0);
                 data.read(row0, count, position, buf);

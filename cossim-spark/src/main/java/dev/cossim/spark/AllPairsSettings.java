@@ -18,7 +18,6 @@ import java.io.Serializable;
  */
 public record AllPairsSettings(int bins, int topK, float nearDup, String kernel, int block, int panelBlocks, int partitions)
         implements Serializable {
-    public static final int DEFAULT_PANEL_BLOCKS = 32;
     /** Rows per panel when the panel size is automatic. */
     public static final int PANEL_ROWS = 8192;
 
