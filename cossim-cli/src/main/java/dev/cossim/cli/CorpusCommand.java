@@ -30,7 +30,7 @@ abstract class CorpusCommand {
             description = "Label files, one per batch in batch order (default: X.jsonl, X.txt or X.labels beside each X.npy).")
     List<Path> labels;
 
-    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read from safetensors batches holding several.")
+    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read from batches holding several (safetensors, .pt state dicts, .npz).")
     String tensor;
 
     @Mixin
