@@ -23,7 +23,7 @@ abstract class CorpusCommand {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "Batch files (.npy, .safetensors) or directories of them.")
+    @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "Batch files (.npy, .safetensors, .pt, .npz) or directories of them.")
     List<Path> corpus = new ArrayList<>();
 
     @Option(names = "--labels", arity = "1..*", paramLabel = "FILE",
