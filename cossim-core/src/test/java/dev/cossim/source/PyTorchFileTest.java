@@ -127,6 +127,22 @@ class PyTorchFileTest {
         }
     }
 
+    /** The zip64 records archives over 4 GB carry (sizes and offsets in the extra field, the zip64 end record). */
+    @Test
+    void zip64Archive() {
+        float[] v = range(6, 2);
+        byte[] pkl = new Pickle().tensor("FloatStorage", "0", 6, 0, new long[]{3, 2}, new long[]{2, 1}).stop();
+        Path p = new TorchFiles.Zip().zip64().stored("big/data.pkl", pkl).stored("big/data/0", TestFiles.f32(v))
+                .write(dir.resolve("big.pt"));
+        try (PyTorchFile f = PyTorchFile.open(p)) {
+            double[] want = new double[6];
+            for (int i = 0; i < 6; i++) {
+                want[i] = v[i];
+            }
+            assertArrayEquals(want, values(f.tensor("big")));
+        }
+    }
+
     @Test
     void bigEndianRecordsAndMemoisedValues() {
         double[] d = {1.25, -7};

@@ -26,6 +26,16 @@ public final class TorchFiles {
         }
 
         private final Map<String, Member> members = new LinkedHashMap<>();
+        private boolean zip64;
+
+        /**
+         * Writes the zip64 forms, as archives over 4 GB need them: every central entry's sizes and offset saturated
+         * (0xFFFFFFFF) with the real values in a zip64 extra field, and a zip64 end record with its locator.
+         */
+        public Zip zip64() {
+            zip64 = true;
+            return this;
+        }
 
         public Zip stored(String name, byte[] data) {
             members.put(name, new Member(data, false));
@@ -64,19 +74,36 @@ public final class TorchFiles {
                 }
                 out.writeBytes(lh.array());
                 out.writeBytes(data);
-                ByteBuffer ch = le(46 + name.length);
-                ch.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0)
+                int x = zip64 ? 28 : 0;
+                int sat = 0xffffffff;
+                ByteBuffer ch = le(46 + name.length + x);
+                ch.putInt(0x02014b50).putShort((short) 45).putShort((short) 45).putShort((short) 0)
                         .putShort((short) method).putShort((short) 0).putShort((short) 0).putInt((int) crc.getValue())
-                        .putInt(data.length).putInt(raw.length).putShort((short) name.length).putShort((short) 0)
-                        .putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt(offset).put(name);
+                        .putInt(zip64 ? sat : data.length).putInt(zip64 ? sat : raw.length).putShort((short) name.length)
+                        .putShort((short) x).putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0)
+                        .putInt(zip64 ? sat : offset).put(name);
+                if (zip64) {
+                    ch.putShort((short) 1).putShort((short) 24).putLong(raw.length).putLong(data.length).putLong(offset);
+                }
                 central.writeBytes(ch.array());
                 count++;
             }
             int cdOffset = out.size();
             out.writeBytes(central.toByteArray());
+            if (zip64) {
+                int at = out.size();
+                ByteBuffer e64 = le(56);
+                e64.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0)
+                        .putLong(count).putLong(count).putLong(central.size()).putLong(cdOffset);
+                out.writeBytes(e64.array());
+                ByteBuffer loc = le(20);
+                loc.putInt(0x07064b50).putInt(0).putLong(at).putInt(1);
+                out.writeBytes(loc.array());
+            }
             ByteBuffer end = le(22);
-            end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) count)
-                    .putShort((short) count).putInt(central.size()).putInt(cdOffset).putShort((short) 0);
+            end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) (zip64 ? 0xffff : count))
+                    .putShort((short) (zip64 ? 0xffff : count)).putInt(zip64 ? 0xffffffff : central.size())
+                    .putInt(zip64 ? 0xffffffff : cdOffset).putShort((short) 0);
             out.writeBytes(end.array());
             return out.toByteArray();
         }
