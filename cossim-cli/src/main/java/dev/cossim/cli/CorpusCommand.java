@@ -23,14 +23,14 @@ abstract class CorpusCommand {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "Batch files (.npy, .safetensors) or directories of them.")
+    @Parameters(arity = "1..*", paramLabel = "CORPUS", description = "Batch files (.npy, .safetensors, .pt, .npz) or directories of them.")
     List<Path> corpus = new ArrayList<>();
 
     @Option(names = "--labels", arity = "1..*", paramLabel = "FILE",
             description = "Label files, one per batch in batch order (default: X.jsonl, X.txt or X.labels beside each X.npy).")
     List<Path> labels;
 
-    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read from safetensors batches holding several.")
+    @Option(names = "--tensor", paramLabel = "NAME", description = "Tensor to read from batches holding several (safetensors, .pt state dicts, .npz).")
     String tensor;
 
     @Mixin

@@ -45,7 +45,7 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "LABEL", description = "A query: the corpus row with this label (repeatable).")
     List<String> queryLabels = new ArrayList<>();
 
-    @Option(names = "--queries", paramLabel = "FILE", description = "Query vectors: a .npy or .safetensors file [q, dim] (or [q, positions, dim]), labels beside it.")
+    @Option(names = "--queries", paramLabel = "FILE", description = "Query vectors: a .npy, .safetensors, .pt or .npz file [q, dim] (or [q, positions, dim]), labels beside it.")
     Path queriesFile;
 
     @Option(names = "--model", paramLabel = "ONNX", description = "ONNX transformer for --text (default: the corpus's embed.json, else the embedded all-MiniLM-L6-v2).")

@@ -5,6 +5,8 @@ import dev.cossim.ParameterException;
 import dev.cossim.CossimException;
 import dev.cossim.source.DType;
 import dev.cossim.source.NpyFile;
+import dev.cossim.source.NpzFile;
+import dev.cossim.source.PyTorchFile;
 import dev.cossim.source.SafetensorsFile;
 import dev.cossim.source.Tensor;
 import dev.cossim.source.TensorFile;
@@ -46,18 +48,22 @@ public final class BatchFile implements AutoCloseable {
     }
 
     /**
-     * Opens a .npy or .safetensors batch. A safetensors file with several tensors needs {@code tensorName}; with one,
-     * that one is taken.
+     * Opens a .npy, .safetensors, PyTorch (.pt, .pth, .bin) or .npz batch. A file with several tensors needs
+     * {@code tensorName}; with one, that one is taken.
      */
     public static BatchFile open(Path path, String tensorName) {
-        String name = path.getFileName().toString();
+        String name = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         TensorFile f;
         if (name.endsWith(".npy")) {
             f = NpyFile.open(path);
         } else if (name.endsWith(".safetensors")) {
             f = SafetensorsFile.open(path);
+        } else if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) {
+            f = PyTorchFile.open(path);
+        } else if (name.endsWith(".npz")) {
+            f = NpzFile.open(path);
         } else {
-            throw CossimException.inFile(path, "not a batch file: expected .npy or .safetensors");
+            throw CossimException.inFile(path, "not a batch file: expected " + KINDS);
         }
         try {
             return new BatchFile(path, f, pick(path, f, tensorName));
@@ -82,9 +88,13 @@ public final class BatchFile implements AutoCloseable {
         return f.tensor(ts.getFirst().name());
     }
 
+    /** What a batch file may be, for messages. */
+    public static final String KINDS = ".npy, .safetensors, .pt/.pth/.bin (torch.save) or .npz";
+
+    /** Whether a directory's file is a batch: .npy, .safetensors, .pt, .pth or .npz (a .bin only when named). */
     public static boolean isBatchFile(Path p) {
-        String n = p.getFileName().toString();
-        return n.endsWith(".npy") || n.endsWith(".safetensors");
+        String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".npy") || n.endsWith(".safetensors") || n.endsWith(".pt") || n.endsWith(".pth") || n.endsWith(".npz");
     }
 
     public Path path() {

@@ -106,7 +106,7 @@ public final class Corpus implements AutoCloseable {
         }
     }
 
-    /** The batch files named, directories expanded to their .npy and .safetensors files in natural order. */
+    /** The batch files named, directories expanded to their batch files ({@link BatchFile#isBatchFile}) in natural order. */
     public static List<Path> batchFiles(List<Path> inputs) {
         if (inputs.isEmpty()) {
             throw new CossimException("no corpus given: name batch files or a directory of them");
@@ -118,7 +118,7 @@ public final class Corpus implements AutoCloseable {
                     List<Path> found = s.filter(p -> Files.isRegularFile(p) && BatchFile.isBatchFile(p))
                             .sorted(Comparator.comparing(p -> p.getFileName().toString(), Corpus::naturalCompare)).toList();
                     if (found.isEmpty()) {
-                        throw CossimException.inFile(in, "directory holds no .npy or .safetensors batch files");
+                        throw CossimException.inFile(in, "directory holds no batch files (" + BatchFile.KINDS + ")");
                     }
                     files.addAll(found);
                 } catch (IOException e) {

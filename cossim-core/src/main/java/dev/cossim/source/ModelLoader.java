@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * Resolves what the user names to an {@link EmbeddingModel}: nothing (the embedded default), a tensor file
- * (.safetensors, .npy, .onnx, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
+ * (.safetensors, .npy, .npz, .onnx, PyTorch .pt/.pth/.bin, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
  * found by its usual names unless one is given.
  */
 public final class ModelLoader {
@@ -72,17 +72,46 @@ public final class ModelLoader {
             return OnnxFile.open(path);
         }
         if (name.endsWith(".index.json")) {
-            return ShardedSafetensors.open(path);
+            return ShardedCheckpoint.open(path);
+        }
+        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) {
+            return PyTorchFile.open(path);
+        }
+        if (name.endsWith(".npz")) {
+            return NpzFile.open(path);
         }
         byte[] head = firstBytes(path, 8);
         if (head.length >= 6 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U') {
             return NpyFile.open(path);
         }
-        throw CossimException.inFile(path, "unknown format: expected .safetensors, .npy, .onnx, a model.safetensors.index.json or a model directory");
+        if (ZipArchive.hasMagic(head)) {
+            return openZip(path);
+        }
+        if (head.length > 0 && (head[0] & 0xff) == 0x80) {
+            return PyTorchFile.open(path); // a pickle: says how to re-save a legacy torch file
+        }
+        throw CossimException.inFile(path, "unknown format: expected .safetensors, .npy, .npz, .onnx, a PyTorch .pt/.pth/.bin,"
+                + " a *.index.json shard index or a model directory");
     }
 
+    /** A zip archive by its contents: torch.save's (NAME/data.pkl) or NumPy's .npz (NAME.npy members). */
+    private static TensorFile openZip(Path path) {
+        ZipArchive zip = ZipArchive.open(path);
+        try {
+            return PyTorchFile.isPyTorch(zip) ? PyTorchFile.read(zip) : NpzFile.read(zip);
+        } catch (RuntimeException e) {
+            zip.close();
+            throw e;
+        }
+    }
+
+    /** What a model directory may hold, in order of preference (single-file weights before their shard index). */
+    public static final List<String> MODEL_DIRECTORY_FILES = List.of(
+            "model.safetensors", "model.safetensors.index.json", "pytorch_model.safetensors",
+            "pytorch_model.bin", "pytorch_model.bin.index.json", "model.onnx", "onnx/model.onnx");
+
     private static TensorFile openDirectory(Path dir) {
-        for (String f : List.of("model.safetensors", "model.safetensors.index.json", "pytorch_model.safetensors")) {
+        for (String f : MODEL_DIRECTORY_FILES) {
             Path p = dir.resolve(f);
             if (Files.isRegularFile(p)) {
                 return openFile(p);
@@ -96,7 +125,7 @@ public final class ModelLoader {
         } catch (IOException e) {
             throw CossimException.inFile(dir, "cannot list directory: " + e.getMessage());
         }
-        throw CossimException.inFile(dir, "no model.safetensors or model.safetensors.index.json in this directory");
+        throw CossimException.inFile(dir, "no model file in this directory (looked for " + String.join(", ", MODEL_DIRECTORY_FILES) + ")");
     }
 
     /** The token-embedding tensor of a file: by the usual names, or the only 2-D floating tensor there is. */

@@ -65,13 +65,13 @@ class ModelLoaderTest {
         Path missing = dir.resolve("nope.safetensors");
         CossimException e1 = assertThrows(CossimException.class, () -> ModelLoader.open(missing.toString(), null, null));
         assertEquals(missing + ": no such file or directory", e1.getMessage());
-        Path txt = TestFiles.write(dir.resolve("weights.bin"), "hello, not a tensor");
+        Path txt = TestFiles.write(dir.resolve("weights.dat"), "hello, not a tensor");
         CossimException e2 = assertThrows(CossimException.class, () -> ModelLoader.open(txt.toString(), null, null));
         assertTrue(e2.getMessage().startsWith(txt + ": unknown format"), e2.getMessage());
         Path empty = dir.resolve("empty");
         TestFiles.write(empty.resolve("README"), "x");
         CossimException e3 = assertThrows(CossimException.class, () -> ModelLoader.open(empty.toString(), null, null));
-        assertTrue(e3.getMessage().contains("no model.safetensors"), e3.getMessage());
+        assertTrue(e3.getMessage().contains("no model file in this directory (looked for model.safetensors, "), e3.getMessage());
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * A model file (.npy, .safetensors, sharded safetensors, .onnx) at a path every executor can read. Executors map it
+ * A model file (.npy, .npz, .safetensors, PyTorch .pt/.bin, a shard index, .onnx) at a path every executor can read. Executors map it
  * and read only the rows of their panels; only row ids travel through Spark, never the vectors.
  */
 final class ModelFileInput implements VectorInput {

@@ -14,20 +14,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A sharded checkpoint: {@code model.safetensors.index.json} maps each tensor name to a shard file ("weight_map").
- * Shards are opened only when one of their tensors is asked for.
+ * A sharded checkpoint: {@code model.safetensors.index.json} or {@code pytorch_model.bin.index.json} maps each tensor
+ * name to a shard file ("weight_map"), a safetensors or a torch.save file beside it. Shards are opened only when one
+ * of their tensors is asked for.
  */
-public final class ShardedSafetensors implements TensorFile {
+public final class ShardedCheckpoint implements TensorFile {
     private final Path index;
     private final Map<String, String> weightMap;
-    private final Map<String, SafetensorsFile> open = new HashMap<>();
+    private final Map<String, TensorFile> open = new HashMap<>();
 
-    private ShardedSafetensors(Path index, Map<String, String> weightMap) {
+    private ShardedCheckpoint(Path index, Map<String, String> weightMap) {
         this.index = index;
         this.weightMap = weightMap;
     }
 
-    public static ShardedSafetensors open(Path index) {
+    public static ShardedCheckpoint open(Path index) {
         JsonNode root;
         try {
             root = new ObjectMapper().readTree(Files.readString(index));
@@ -40,7 +41,7 @@ public final class ShardedSafetensors implements TensorFile {
         }
         Map<String, String> map = new LinkedHashMap<>();
         wm.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
-        return new ShardedSafetensors(index, map);
+        return new ShardedCheckpoint(index, map);
     }
 
     @Override
@@ -80,19 +81,22 @@ public final class ShardedSafetensors implements TensorFile {
         return shard(shard).tensor(name);
     }
 
-    private synchronized SafetensorsFile shard(String file) {
+    private synchronized TensorFile shard(String file) {
         return open.computeIfAbsent(file, f -> {
             Path p = directory().resolve(f);
             if (!Files.isRegularFile(p)) {
                 throw CossimException.inFile(index, "shard '" + f + "' named in the weight_map does not exist");
             }
-            return SafetensorsFile.open(p);
+            if (f.endsWith(".index.json")) {
+                throw CossimException.inFile(index, "shard '" + f + "' is itself a shard index");
+            }
+            return ModelLoader.openFile(p);
         });
     }
 
     @Override
     public synchronized void close() {
-        open.values().forEach(SafetensorsFile::close);
+        open.values().forEach(TensorFile::close);
         open.clear();
     }
 }
