@@ -21,7 +21,7 @@ class CorpusNormsTest {
         BatchFiles.npy(dir, "a.npy", DType.F32, new float[]{3, 4, 0, 5}, 2, 2);
         BatchFiles.npy(dir, "b.npy", DType.F32, new float[]{6, 8, 0, 0, Float.NaN, 1}, 3, 2);
         try (Corpus c = Corpus.open(List.of(dir), null, null)) {
-            List<CorpusNorms.Entry> es = CorpusNorms.compute(c, new int[]{0}, 2, 1, ProgressListener.NONE);
+            List<CorpusNorms.Entry> es = CorpusNorms.compute(c, new int[]{0}, null, 2, 1, ProgressListener.NONE);
             assertEquals(3, es.size());
             NormSummary a = es.get(0).summary();
             assertEquals(5, a.mean(), 1e-12);
@@ -49,7 +49,7 @@ class CorpusNormsTest {
         float[] v = Synthetic.gaussian(n * t, d, 4);
         BatchFiles.npy(dir, "x.npy", DType.F32, v, n, t, d);
         try (Corpus c = Corpus.open(List.of(dir), null, null)) {
-            List<CorpusNorms.Entry> es = CorpusNorms.compute(c, new int[]{0, 1, 2}, 2, 4, ProgressListener.NONE);
+            List<CorpusNorms.Entry> es = CorpusNorms.compute(c, new int[]{0, 1, 2}, null, 2, 4, ProgressListener.NONE);
             for (int p = 0; p < t; p++) {
                 double[] norms = new double[n];
                 double mean = 0;
