@@ -31,7 +31,8 @@ final class NormsCommand extends CorpusCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text or tsv. Default: ${DEFAULT-VALUE}.")
     String format;
 
-    private static final String[] HEAD = {"position", "vectors", "padding", "mean", "std", "cv", "min", "max", "zero", "non-finite"};
+    private static final String[] HEAD = {"position", "vectors", "mean", "std", "cv", "min", "max", "zero", "non-finite", "padding"};
+    private static final String[] TSV_HEAD = {"position", "vectors", "mean", "std", "cv", "min", "max", "zero", "non_finite", "padding"};
 
     @Override
     public Integer call() {
@@ -107,9 +108,9 @@ final class NormsCommand extends CorpusCommand implements Callable<Integer> {
     /** The header line; {@code lead} formats the leading columns {@code first}. */
     private static void header(java.io.PrintWriter o, boolean tsv, String lead, String... first) {
         if (tsv) {
-            o.print(Tsv.line(cat(first, HEAD)));
+            o.print(Tsv.line(cat(first, TSV_HEAD)));
         } else {
-            o.printf(Locale.ROOT, lead + "%8s %12s %8s %12s %12s %7s %12s %12s %8s %10s%n", (Object[]) cat(first, HEAD));
+            o.printf(Locale.ROOT, lead + "%8s %12s %12s %12s %7s %12s %12s %8s %10s %8s%n", (Object[]) cat(first, HEAD));
         }
     }
 
@@ -118,10 +119,10 @@ final class NormsCommand extends CorpusCommand implements Callable<Integer> {
         if (tsv) {
             o.print(Tsv.line(cat(first, cells(c, e, s))));
         } else {
-            Object[] rest = {pos(c, e), s.count(), e.padding(), s.mean(), s.std(), s.std() / s.mean(), s.min(), s.max(), s.zero(), s.nonFinite()};
+            Object[] rest = {pos(c, e), s.count(), s.mean(), s.std(), s.std() / s.mean(), s.min(), s.max(), s.zero(), s.nonFinite(), e.padding()};
             Object[] all = java.util.Arrays.copyOf(first, first.length + rest.length, Object[].class);
             System.arraycopy(rest, 0, all, first.length, rest.length);
-            o.printf(Locale.ROOT, lead + "%8s %12d %8d %12.6f %12.6f %7.4f %12.6f %12.6f %8d %10d%n", all);
+            o.printf(Locale.ROOT, lead + "%8s %12d %12.6f %12.6f %7.4f %12.6f %12.6f %8d %10d %8d%n", all);
         }
     }
 
@@ -130,8 +131,8 @@ final class NormsCommand extends CorpusCommand implements Callable<Integer> {
     }
 
     private static String[] cells(Corpus c, CorpusNorms.Entry e, NormSummary s) {
-        return new String[]{pos(c, e), Long.toString(s.count()), Long.toString(e.padding()), f("%.6f", s.mean()), f("%.6f", s.std()),
-                f("%.4f", s.std() / s.mean()), f("%.6f", s.min()), f("%.6f", s.max()), Long.toString(s.zero()), Long.toString(s.nonFinite())};
+        return new String[]{pos(c, e), Long.toString(s.count()), f("%.6f", s.mean()), f("%.6f", s.std()), f("%.4f", s.std() / s.mean()),
+                f("%.6f", s.min()), f("%.6f", s.max()), Long.toString(s.zero()), Long.toString(s.nonFinite()), Long.toString(e.padding())};
     }
 
     private static String[] cat(String[] a, String[] b) {
