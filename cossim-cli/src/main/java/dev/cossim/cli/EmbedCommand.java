@@ -128,7 +128,7 @@ final class EmbedCommand implements Callable<Integer> {
             try (OnnxEmbedder e = OnnxEmbedder.create(src, t, captures.stream().map(BlockOutputs.Capture::tensor).toList());
                  AtomicOutputDir dir = new AtomicOutputDir(outDir)) {
                 err.printf(Locale.ROOT, "embedding %,d strings with %s (%s)%s%n", strings.size(), e.name(), tokens ? "per-token states" : "mean-pooled",
-                        captures.isEmpty() ? "" : String.format(Locale.ROOT, ": %d outputs (%s)", captures.size(), summary(captures)));
+                        captures.isEmpty() ? "" : String.format(Locale.ROOT, ": %d output%s (%s)", captures.size(), captures.size() == 1 ? "" : "s", summary(captures)));
                 long t0 = System.nanoTime();
                 EmbedManifest m = CorpusEmbedder.write(e, strings::get, strings.size(),
                         new CorpusEmbedder.Options(tokens, positions, alignEnd, rowsPerFile, dt, batch), captures, name -> {
@@ -143,7 +143,8 @@ final class EmbedCommand implements Callable<Integer> {
                 String layout = m.tokens() ? "[rows, " + m.positions() + ", " + (m.isTree() ? "dim" : m.dim()) + "] (per-token, aligned at the " + m.align() + ")"
                         : "[rows, " + (m.isTree() ? "dim" : m.dim()) + "] (mean-pooled)";
                 if (m.isTree()) {
-                    out.printf(Locale.ROOT, "wrote %,d rows x %d outputs (%s) to %s/LAYER/OUTPUT: %s %s in %.1f s%n", m.rows(), m.outputs().size(),
+                    out.printf(Locale.ROOT, "wrote %,d rows x %d output%s (%s) to %s/LAYER/OUTPUT: %s %s in %.1f s%n", m.rows(), m.outputs().size(),
+                            m.outputs().size() == 1 ? "" : "s",
                             summary(captures), dir.target(), m.dtype(), layout, (System.nanoTime() - t0) / 1e9);
                 } else {
                     out.printf(Locale.ROOT, "wrote %,d rows in %d batch file(s) to %s: %s %s in %.1f s%n", m.rows(), m.files().size(), dir.target(), m.dtype(),
