@@ -114,7 +114,8 @@ final class EmbedCommand implements Callable<Integer> {
             throw new CossimException("--rows-per-file and --batch must be at least 1, --positions 0 or more");
         }
         CorpusCommand.requireNoBatches(outDir);
-        if (!outputs.isEmpty() && Files.isDirectory(outDir) && EmbedManifest.find(outDir) != null) {
+        EmbedManifest before = Files.isDirectory(outDir) ? EmbedManifest.find(outDir) : null;
+        if (before != null && (before.isTree() || !outputs.isEmpty())) {
             throw CossimException.inFile(outDir, "already holds an embed.json; write to a new directory (or remove it)");
         }
         var err = spec.commandLine().getErr();
