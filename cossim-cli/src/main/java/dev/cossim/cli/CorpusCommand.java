@@ -64,6 +64,13 @@ abstract class CorpusCommand {
     }
 
     Corpus openCorpus() {
+        for (Path p : corpus) {
+            dev.cossim.text.EmbedManifest m = Files.isDirectory(p) ? dev.cossim.text.EmbedManifest.find(p) : null;
+            if (m != null && m.isTree()) {
+                throw CossimException.inFile(p, "holds one batch tree per layer and output (" + p.resolve(m.outputs().getFirst().dir())
+                        + ", ...): name one of them" + (m.outputs().size() > 1 ? " ('cossim norms' reads the whole tree)" : ""));
+            }
+        }
         return Corpus.open(corpus, tensor, labels);
     }
 

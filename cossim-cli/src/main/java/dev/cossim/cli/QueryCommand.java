@@ -11,6 +11,7 @@ import dev.cossim.matrix.Metric;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.query.QueryEngine;
 import dev.cossim.output.Tsv;
+import dev.cossim.text.BlockOutputs;
 import dev.cossim.text.EmbedManifest;
 import dev.cossim.text.OnnxEmbedder;
 import picocli.CommandLine.Command;
@@ -54,6 +55,11 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
     @Option(names = "--tokenizer", paramLabel = "JSON", description = "tokenizer.json of --model (default: beside it).")
     Path tokenizer;
 
+    @Option(names = "--query-output", paramLabel = "OUTPUT",
+            description = "For --text over a corpus of block intermediates ('embed --outputs'): embed the query through this output "
+                    + "of the corpus's layer (hidden, attention, ffn) or ONNX tensor instead of the corpus's own (default: the same).")
+    String queryOutput;
+
     @Option(names = "--format", defaultValue = "text", description = "text (as the seed prints), tsv or json. Default: ${DEFAULT-VALUE}.")
     String format;
 
@@ -73,6 +79,9 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
         }
         if (texts.isEmpty() && queryLabels.isEmpty() && queriesFile == null) {
             throw new CossimException("no queries: give --text STRING, --label LABEL or --queries FILE");
+        }
+        if (queryOutput != null && texts.isEmpty()) {
+            throw new CossimException("--query-output " + queryOutput + ": it says how --text strings are embedded; give --text STRING");
         }
         int threads = threads();
         Search search = Search.of(metric, k).kernel(kernel()).threads(threads).block(block).progress(progress()).start();
@@ -152,17 +161,19 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
                 throw new CossimException("--text: the corpus has no embed.json saying how its per-token states were laid out; "
                         + "embed the query strings with 'cossim embed' and pass them with --queries");
             }
-            m = new EmbedManifest("default", "mean", 0, "start", c.dim(), 0, "F32", List.of());
+            m = new EmbedManifest("default", "mean", 0, "start", c.dim(), 0, "F32", List.of(), null, null, null, null);
         } else if (m.tokens() && m.positions() != c.positions()) {
             throw new CossimException(corpus.getFirst() + ": embed.json says " + m.positions() + " positions, the batches hold " + c.positions());
         }
         List<Query> out = new ArrayList<>();
-        try (OnnxEmbedder e = openEmbedder(m, threads)) {
-            if (e.dim() != c.dim()) {
-                throw new CossimException("--text: the model gives " + e.dim() + "-dimensional states, the corpus holds " + c.dim());
-            }
+        OnnxEmbedder.Source src = source(m);
+        String tensor = queryTensor(m, src);
+        try (OnnxEmbedder e = OnnxEmbedder.create(src, threads, tensor.equals(OnnxEmbedder.OUTPUT) ? List.of() : List.of(tensor))) {
             for (String t : texts) {
-                float[] v = m.embed(e, t, pos);
+                float[] v = m.embed(e, t, pos, tensor);
+                if (v.length != c.dim()) {
+                    throw new CossimException("--text: the model's " + tensor + " has " + v.length + " dimensions, the corpus holds " + c.dim());
+                }
                 double[] d = new double[v.length];
                 for (int i = 0; i < v.length; i++) {
                     d[i] = v[i];
@@ -173,16 +184,41 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
         return out;
     }
 
-    private OnnxEmbedder openEmbedder(EmbedManifest m, int threads) {
+    private OnnxEmbedder.Source source(EmbedManifest m) {
         Path onnx = model;
         if (onnx == null && m.model() != null && m.model().endsWith(".onnx")) {
             onnx = Path.of(m.model());
         }
         if (onnx == null) {
-            return OnnxEmbedder.defaultModel(threads);
+            return OnnxEmbedder.Source.defaultModel();
         }
         Path tok = tokenizer != null ? tokenizer : onnx.toAbsolutePath().resolveSibling("tokenizer.json");
-        return OnnxEmbedder.open(onnx, tok, threads);
+        return OnnxEmbedder.Source.open(onnx, tok);
+    }
+
+    /** The ONNX tensor a query string goes through: the corpus's, or --query-output of the corpus's layer. */
+    private String queryTensor(EmbedManifest m, OnnxEmbedder.Source src) {
+        if (queryOutput == null) {
+            return m.tensorName();
+        }
+        BlockOutputs b = BlockOutputs.of(src.graph());
+        String c = queryOutput.toLowerCase(Locale.ROOT);
+        if (BlockOutputs.COMPONENTS.contains(c)) {
+            if (m.layer() == null) {
+                throw new CossimException("--query-output " + queryOutput + ": the corpus is not one layer's output ('embed --outputs' writes those), so it has no layer to take "
+                        + c + " from; name an ONNX tensor instead");
+            }
+            String t = b.tensor(m.layer(), c);
+            if (t == null) {
+                throw new CossimException("--query-output " + queryOutput + ": no " + c + " tensor found in layer " + m.layer() + " of " + src.name());
+            }
+            return t;
+        }
+        if (!b.tensors().contains(queryOutput)) {
+            throw new CossimException("--query-output " + queryOutput + ": neither an output (" + String.join(", ", BlockOutputs.COMPONENTS)
+                    + ") nor a tensor of " + src.name() + " ('embed --list-outputs --verbose' lists them)");
+        }
+        return queryOutput;
     }
 
     /** The seed notebook's printout: each query, then its hits as repr(label) right-aligned in 14 columns and the score. */

