@@ -14,7 +14,7 @@ import java.util.Locale;
 
 /**
  * Resolves what the user names to an {@link EmbeddingModel}: nothing (the embedded default), a tensor file
- * (.safetensors, .npy, .onnx, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
+ * (.safetensors, .npy, .onnx, .gguf, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
  * found by its usual names unless one is given.
  */
 public final class ModelLoader {
@@ -45,7 +45,8 @@ public final class ModelLoader {
         try {
             String name = tensor != null ? tensor : findEmbeddingTensor(file);
             Tensor t = file.tensor(name).requireMatrix();
-            Vocabulary vocab = vocabFile != null ? VocabularyFiles.read(vocabFile) : VocabularyFiles.besides(file.directory());
+            Vocabulary vocab = vocabFile != null ? VocabularyFiles.read(vocabFile)
+                    : file.vocabulary() != null ? file.vocabulary() : VocabularyFiles.besides(file.directory());
             return new EmbeddingModel(path + " : " + name, file, t, vocab == null ? Vocabulary.none() : vocab);
         } catch (RuntimeException e) {
             file.close();
@@ -74,11 +75,17 @@ public final class ModelLoader {
         if (name.endsWith(".index.json")) {
             return ShardedSafetensors.open(path);
         }
+        if (name.endsWith(".gguf")) {
+            return GgufFile.open(path);
+        }
         byte[] head = firstBytes(path, 8);
+        if (GgufFile.isGguf(head)) {
+            return GgufFile.open(path);
+        }
         if (head.length >= 6 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U') {
             return NpyFile.open(path);
         }
-        throw CossimException.inFile(path, "unknown format: expected .safetensors, .npy, .onnx, a model.safetensors.index.json or a model directory");
+        throw CossimException.inFile(path, "unknown format: expected .safetensors, .npy, .onnx, .gguf, a model.safetensors.index.json or a model directory");
     }
 
     private static TensorFile openDirectory(Path dir) {

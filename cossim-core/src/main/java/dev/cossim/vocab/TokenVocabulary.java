@@ -4,21 +4,30 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 
-/** A vocabulary held as an id-indexed array of raw tokens, with byte-level decoding for GPT-2 style models. */
+/**
+ * A vocabulary held as an id-indexed array of raw tokens, with each token's readable spelling: byte-level decoding for
+ * GPT-2 style models, or any other spelling rule (a GGUF file's SentencePiece '▁' as a space).
+ */
 public final class TokenVocabulary implements Vocabulary {
     private final String[] raw;
     private final String[] readable;
     private final Map<String, Integer> ids = new HashMap<>();
 
     public TokenVocabulary(String[] rawTokens, boolean byteLevel) {
+        this(rawTokens, byteLevel ? ByteLevel::decode : UnaryOperator.identity());
+    }
+
+    /** Raw tokens, each shown as {@code readableSpelling} spells it. */
+    public TokenVocabulary(String[] rawTokens, UnaryOperator<String> readableSpelling) {
         this.raw = rawTokens.clone();
         this.readable = new String[raw.length];
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] == null) {
                 continue;
             }
-            readable[i] = byteLevel ? ByteLevel.decode(raw[i]) : raw[i];
+            readable[i] = readableSpelling.apply(raw[i]);
             ids.putIfAbsent(raw[i], i);
         }
         for (int i = 0; i < raw.length; i++) {
