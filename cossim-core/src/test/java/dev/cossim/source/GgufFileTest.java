@@ -246,13 +246,16 @@ class GgufFileTest {
         }
         // llama.cpp's BERT converter: '▁' before word starts, continuations without '##', [CLS]-style tokens as they are.
         Path bert = new GgufBytes(3).string("tokenizer.ggml.model", "bert")
-                .stringArray("tokenizer.ggml.tokens", "[CLS]", "▁hello", "s", "▁[unused0]")
-                .tensor("token_embd.weight", new long[]{1, 4}, GgufBytes.F32, TestFiles.f32(1, 2, 3, 4))
+                .stringArray("tokenizer.ggml.tokens", "[CLS]", "▁hello", "s", "▁[unused0]", "hello")
+                .tensor("token_embd.weight", new long[]{1, 5}, GgufBytes.F32, TestFiles.f32(1, 2, 3, 4, 5))
                 .write(dir.resolve("bert.gguf"));
         try (EmbeddingModel m = ModelLoader.open(bert.toString(), null, null)) {
             Vocabulary v = m.vocabulary();
             assertEquals(List.of("[CLS]", "hello", "##s", "[unused0]"), List.of(v.token(0), v.token(1), v.token(2), v.token(3)));
             assertEquals(2, v.id("##s").getAsInt());
+            // 'hello' is the word (raw '▁hello'), not the continuation '##hello' whose raw spelling it is.
+            assertEquals("##hello", v.token(4));
+            assertEquals(1, v.id("hello").getAsInt());
         }
     }
 
