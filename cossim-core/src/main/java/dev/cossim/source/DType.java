@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * Element types a tensor may have. Only the floating types can serve as an embedding matrix. The block-quantised
  * types of ggml (GGUF files: Q8_0, Q4_K, ...) store {@link #blockSize()} elements in {@link #blockBytes()} bytes and
- * are dequantised to float32 as rows are read ({@link GgufBlocks}).
+ * are dequantised to float32 as rows are read (see {@link GgufFile}).
  */
 public enum DType {
     F32(4, true), F16(2, true), BF16(2, true), F64(8, true),

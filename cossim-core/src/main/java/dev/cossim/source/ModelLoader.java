@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * Resolves what the user names to an {@link EmbeddingModel}: nothing (the embedded default), a tensor file
- * (.safetensors, .npy, .onnx, .gguf, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
- * found by its usual names unless one is given.
+ * (.safetensors, .npy, .onnx, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
+ * found by its usual names unless one is given. A GGUF file (.gguf, or the magic GGUF) brings its own vocabulary.
  */
 public final class ModelLoader {
     /** Name endings of token-embedding tensors across model families, in order of preference. */
