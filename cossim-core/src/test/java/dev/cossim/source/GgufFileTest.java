@@ -260,6 +260,26 @@ class GgufFileTest {
     }
 
     @Test
+    void theFilesOwnTokensBeatATokenizerBesideItAndVocabOverridesBoth() {
+        Path d = dir.resolve("withbeside");
+        TestFiles.write(d.resolve("vocab.txt"), "x\ny\n");
+        Path p = new GgufBytes(3).stringArray("tokenizer.ggml.tokens", "▁a", "b")
+                .tensor("token_embd.weight", new long[]{1, 2}, GgufBytes.F32, TestFiles.f32(1, 2))
+                .write(d.resolve("m.gguf"));
+        try (EmbeddingModel m = ModelLoader.open(p.toString(), null, null)) {
+            assertEquals(" a", m.vocabulary().token(0));
+        }
+        try (EmbeddingModel m = ModelLoader.open(p.toString(), null, d.resolve("vocab.txt"))) {
+            assertEquals("x", m.vocabulary().token(0));
+        }
+        Path bare = new GgufBytes(3).tensor("token_embd.weight", new long[]{1, 2}, GgufBytes.F32, TestFiles.f32(1, 2))
+                .write(d.resolve("bare.gguf"));
+        try (EmbeddingModel m = ModelLoader.open(bare.toString(), null, null)) {
+            assertEquals("y", m.vocabulary().token(1)); // no tokens inside: the vocab.txt beside it
+        }
+    }
+
+    @Test
     void openedByMagicWithoutTheExtension() {
         Path p = new GgufBytes(3).tensor("token_embd.weight", new long[]{2, 1}, GgufBytes.F32, TestFiles.f32(3, 4))
                 .write(dir.resolve("model.bin"));
