@@ -2,6 +2,7 @@ package dev.cossim.cli;
 
 import dev.cossim.matrix.NormStatistics;
 import dev.cossim.source.EmbeddingModel;
+import dev.cossim.source.GgufFile;
 import dev.cossim.source.TensorInfo;
 import dev.cossim.vocab.Vocabulary;
 import picocli.CommandLine.Command;
@@ -25,6 +26,9 @@ final class InfoCommand extends ModelCommand implements Callable<Integer> {
             PrintWriter o = out();
             o.println("model:        " + m.description());
             o.println("source:       " + m.file().origin());
+            if (m.file() instanceof GgufFile g) {
+                ggufLines(o, g);
+            }
             List<TensorInfo> tensors = m.file().tensors();
             o.println("tensors:      " + tensors.size());
             int shown = 0;
@@ -57,6 +61,28 @@ final class InfoCommand extends ModelCommand implements Callable<Integer> {
             o.println("non-finite:   " + s.nonFiniteRows() + " rows with NaN or infinite values");
         }
         return 0;
+    }
+
+    /** What a GGUF file says about itself: version, architecture and name, its hyperparameters, tokenizer, types. */
+    private static void ggufLines(PrintWriter o, GgufFile g) {
+        o.println("gguf:         version " + g.version() + ", " + g.metadata().size() + " metadata keys, alignment " + g.alignment());
+        String arch = g.string("general.architecture").orElse(null);
+        g.string("general.name").ifPresent(n -> o.println("name:         " + n));
+        if (arch != null) {
+            List<String> hyper = new ArrayList<>();
+            g.metadata().forEach((k, v) -> {
+                if (k.startsWith(arch + ".") && (v instanceof Long || v instanceof Double)) {
+                    hyper.add(k.substring(arch.length() + 1) + " " + v);
+                }
+            });
+            o.println("architecture: " + arch + (hyper.isEmpty() ? "" : " (" + String.join(", ", hyper) + ")"));
+        }
+        if (g.metadata().get("tokenizer.ggml.tokens") instanceof GgufFile.Array a) {
+            o.println("tokenizer:    " + g.string("tokenizer.ggml.model").orElse("(no tokenizer.ggml.model)") + ", " + a.length() + " tokens");
+        }
+        List<String> types = new ArrayList<>();
+        g.typeCounts().forEach((t, n) -> types.add(t + " x" + n));
+        o.println("tensor types: " + String.join(", ", types));
     }
 
     static String label(Vocabulary v, int id) {

@@ -19,7 +19,7 @@ import java.util.concurrent.CancellationException;
                 NearDuplicatesCommand.class, TopPairsCommand.class, RowStatsCommand.class, SubmatrixCommand.class,
                 CorrelationVsCosineCommand.class, PlotCommand.class, ReportCommand.class,
                 QueryCommand.class, NormsCommand.class, EmbedCommand.class, SubstringsCommand.class,
-                GenerateBatchesCommand.class, CommandLine.HelpCommand.class})
+                GenerateBatchesCommand.class, WriteGgufCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     static boolean debug;
     static boolean verbose;

@@ -21,8 +21,9 @@ public record NormStatistics(long rows, double mean, double std, double min, dou
         IntStream.range(0, rows).parallel().forEach(r -> {
             double ss = 0;
             boolean finite = true;
+            double[] row = t.rowAsDoubles(r); // a row at a time: quantised rows are decoded once, not per element
             for (int i = 0; i < d; i++) {
-                double v = t.getDouble((long) r * d + i);
+                double v = row[i];
                 if (!Double.isFinite(v)) {
                     finite = false;
                 }

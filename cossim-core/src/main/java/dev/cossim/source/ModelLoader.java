@@ -14,8 +14,9 @@ import java.util.Locale;
 
 /**
  * Resolves what the user names to an {@link EmbeddingModel}: nothing (the embedded default), a tensor file
- * (.safetensors, .npy, .npz, .onnx, PyTorch .pt/.pth/.bin, a shard index), or a Hugging Face style model directory. The token-embedding tensor is
- * found by its usual names unless one is given.
+ * (.safetensors, .npy, .npz, .onnx, PyTorch .pt/.pth/.bin, .gguf, a shard index), or a Hugging Face style model
+ * directory. The token-embedding tensor is found by its usual names unless one is given. A GGUF file (.gguf, or the
+ * magic GGUF) brings its own vocabulary.
  */
 public final class ModelLoader {
     /** Name endings of token-embedding tensors across model families, in order of preference. */
@@ -45,7 +46,8 @@ public final class ModelLoader {
         try {
             String name = tensor != null ? tensor : findEmbeddingTensor(file);
             Tensor t = file.tensor(name).requireMatrix();
-            Vocabulary vocab = vocabFile != null ? VocabularyFiles.read(vocabFile) : VocabularyFiles.besides(file.directory());
+            Vocabulary vocab = vocabFile != null ? VocabularyFiles.read(vocabFile)
+                    : file.vocabulary() != null ? file.vocabulary() : VocabularyFiles.besides(file.directory());
             return new EmbeddingModel(path + " : " + name, file, t, vocab == null ? Vocabulary.none() : vocab);
         } catch (RuntimeException e) {
             file.close();
@@ -80,7 +82,13 @@ public final class ModelLoader {
         if (name.endsWith(".npz")) {
             return NpzFile.open(path);
         }
+        if (name.endsWith(".gguf")) {
+            return GgufFile.open(path);
+        }
         byte[] head = firstBytes(path, 8);
+        if (GgufFile.isGguf(head)) {
+            return GgufFile.open(path);
+        }
         if (head.length >= 6 && (head[0] & 0xff) == 0x93 && head[1] == 'N' && head[2] == 'U') {
             return NpyFile.open(path);
         }
@@ -90,8 +98,8 @@ public final class ModelLoader {
         if (head.length > 0 && (head[0] & 0xff) == 0x80) {
             return PyTorchFile.open(path); // a pickle: says how to re-save a legacy torch file
         }
-        throw CossimException.inFile(path, "unknown format: expected .safetensors, .npy, .npz, .onnx, a PyTorch .pt/.pth/.bin,"
-                + " a *.index.json shard index or a model directory");
+        throw CossimException.inFile(path, "unknown format: expected .safetensors, .npy, .npz, .onnx, .gguf, a PyTorch"
+                + " .pt/.pth/.bin, a *.index.json shard index or a model directory");
     }
 
     /** A zip archive by its contents: torch.save's (NAME/data.pkl) or NumPy's .npz (NAME.npy members). */

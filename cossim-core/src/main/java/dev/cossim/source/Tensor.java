@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * A dense row-major tensor whose bytes live in a {@link MemorySegment}: a memory-mapped file region or a heap buffer.
- * Values are converted to float32 (or double) on read, so float16/bfloat16 files are never widened in memory.
+ * Values are converted to float32 (or double) on read, so float16/bfloat16 files are never widened in memory, and
+ * ggml's block-quantised types ({@link DType#isQuantized()}, from GGUF files) are dequantised only as rows are read.
  *
  * @param origin file the tensor came from, for error messages
  * @param name   the tensor's name inside the file
@@ -29,7 +30,12 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
 
     public Tensor {
         shape = shape.clone();
-        long expected = elementCount(shape) * dtype.size();
+        long elements = elementCount(shape);
+        if (elements % dtype.blockSize() != 0) {
+            throw CossimException.inFile(origin, "tensor '" + name + "' of shape " + Arrays.toString(shape)
+                    + " is not a whole number of " + dtype + " blocks of " + dtype.blockSize());
+        }
+        long expected = dtype.bytesFor(elements);
         if (data.byteSize() != expected) {
             throw CossimException.inFile(origin, "tensor '" + name + "' has " + data.byteSize()
                     + " bytes of data but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + expected);
@@ -85,13 +91,19 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
     public Tensor requireFloating() {
         if (!dtype.isFloating()) {
             throw CossimException.inFile(origin, "tensor '" + name + "' has dtype " + dtype
-                    + "; cossim reads F32, F16, BF16 and F64 tensors");
+                    + "; cossim reads F32, F16, BF16 and F64 tensors"
+                    + " (and GGUF's Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q5_K, Q6_K, Q8_K)");
         }
         return this;
     }
 
-    /** Element {@code index} (flat, row-major) as a double. */
+    /** Element {@code index} (flat, row-major) as a double; a quantised type decodes the element's whole block. */
     public double getDouble(long index) {
+        if (dtype.isQuantized()) {
+            float[] one = new float[1];
+            GgufBlocks.dequantize(dtype, data, index, one, 0, 1);
+            return one[0];
+        }
         long off = index * dtype.size();
         boolean le = order == ByteOrder.LITTLE_ENDIAN;
         return switch (dtype) {
@@ -105,6 +117,10 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
 
     /** Copies {@code len} elements starting at flat index {@code from} into {@code dst[dstOff..]} as float32. */
     public void readFloats(long from, float[] dst, int dstOff, int len) {
+        if (dtype.isQuantized()) {
+            GgufBlocks.dequantize(dtype, data, from, dst, dstOff, len);
+            return;
+        }
         long off = from * dtype.size();
         boolean le = order == ByteOrder.LITTLE_ENDIAN;
         switch (dtype) {
@@ -127,11 +143,19 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
         }
     }
 
-    /** Row {@code r} of a 2-D tensor as doubles (exact for every supported dtype). */
+    /** Row {@code r} of a 2-D tensor as doubles (exact for every supported dtype; quantised rows as dequantised). */
     public double[] rowAsDoubles(long r) {
         int d = (int) rowLength();
         double[] out = new double[d];
         long base = r * d;
+        if (dtype.isQuantized()) {
+            float[] row = new float[d];
+            GgufBlocks.dequantize(dtype, data, base, row, 0, d);
+            for (int i = 0; i < d; i++) {
+                out[i] = row[i];
+            }
+            return out;
+        }
         for (int i = 0; i < d; i++) {
             out[i] = getDouble(base + i);
         }

@@ -1,5 +1,7 @@
 package dev.cossim.source;
 
+import dev.cossim.vocab.Vocabulary;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,6 +17,11 @@ public interface TensorFile extends AutoCloseable {
 
     /** Directory the file sits in, where a vocabulary may sit beside it; null when the source is not a file. */
     default Path directory() {
+        return null;
+    }
+
+    /** The vocabulary the file itself holds (a GGUF file's tokens), or null: then one is looked for beside it. */
+    default Vocabulary vocabulary() {
         return null;
     }
 

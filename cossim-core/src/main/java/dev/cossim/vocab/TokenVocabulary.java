@@ -2,28 +2,49 @@ package dev.cossim.vocab;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
 
-/** A vocabulary held as an id-indexed array of raw tokens, with byte-level decoding for GPT-2 style models. */
+/**
+ * A vocabulary held as an id-indexed array of raw tokens, with each token's readable spelling: byte-level decoding for
+ * GPT-2 style models, or any other spelling rule (a GGUF file's SentencePiece '▁' as a space).
+ */
 public final class TokenVocabulary implements Vocabulary {
     private final String[] raw;
     private final String[] readable;
     private final Map<String, Integer> ids = new HashMap<>();
 
+    /** Raw tokens, decoded from GPT-2's byte-level alphabet when {@code byteLevel}; a lookup finds raw spellings first. */
     public TokenVocabulary(String[] rawTokens, boolean byteLevel) {
+        this(rawTokens, byteLevel ? ByteLevel::decode : UnaryOperator.identity(), false);
+    }
+
+    /**
+     * Raw tokens, each shown as {@code readableSpelling} spells it; a lookup finds readable spellings first, so a
+     * readable token that is also another token's raw spelling means the readable one (a GGUF BERT vocabulary spells
+     * '##king' as 'king' and 'king' as '▁king').
+     */
+    public TokenVocabulary(String[] rawTokens, UnaryOperator<String> readableSpelling) {
+        this(rawTokens, readableSpelling, true);
+    }
+
+    private TokenVocabulary(String[] rawTokens, UnaryOperator<String> readableSpelling, boolean readableFirst) {
         this.raw = rawTokens.clone();
         this.readable = new String[raw.length];
         for (int i = 0; i < raw.length; i++) {
-            if (raw[i] == null) {
-                continue;
+            if (raw[i] != null) {
+                readable[i] = readableSpelling.apply(raw[i]);
             }
-            readable[i] = byteLevel ? ByteLevel.decode(raw[i]) : raw[i];
-            ids.putIfAbsent(raw[i], i);
         }
-        for (int i = 0; i < raw.length; i++) {
-            if (readable[i] != null) {
-                ids.putIfAbsent(readable[i], i);
+        String[] first = readableFirst ? readable : raw;
+        String[] second = readableFirst ? raw : readable;
+        for (String[] spelling : List.of(first, second)) {
+            for (int i = 0; i < raw.length; i++) {
+                if (spelling[i] != null) {
+                    ids.putIfAbsent(spelling[i], i);
+                }
             }
         }
     }
