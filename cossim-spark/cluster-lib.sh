@@ -60,14 +60,14 @@ cluster_start() {
   step "starting a master at $master and $workers workers of 1 core each (work directory $cluster_work)"
   "$JAVA" -Xmx256m $opens "$log4j" -cp "$spark_home/conf:$spark_home/jars/*" org.apache.spark.deploy.master.Master \
     --host 127.0.0.1 --port "$port" --webui-port "$(free_port)" > "$cluster_work/master.log" 2>&1 &
-  cluster_pids+=($!)
+  cluster_pids+=($!); disown $!   # no "Killed" job notices when they are stopped
   local w i
   for w in $(seq 1 "$workers"); do
     mkdir -p "$cluster_work/worker$w"
     "$JAVA" -Xmx256m $opens "$log4j" -cp "$spark_home/conf:$spark_home/jars/*" org.apache.spark.deploy.worker.Worker \
       --host 127.0.0.1 --cores 1 --memory "${WORKER_MEMORY:-1g}" --work-dir "$cluster_work/worker$w" \
       --webui-port "$(free_port)" "$master" > "$cluster_work/worker$w.log" 2>&1 &
-    cluster_pids+=($!); worker_pid[$w]=$!
+    cluster_pids+=($!); worker_pid[$w]=$!; disown $!
   done
   for i in $(seq 1 60); do
     [[ "$(grep -l "Successfully registered with master" "$cluster_work"/worker*.log 2>/dev/null | wc -l)" == "$workers" ]] && return 0
