@@ -156,7 +156,7 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
     private static String rogue(Isotropy iso) {
         StringBuilder s = new StringBuilder();
         for (int d : iso.rogueDimensions(3)) {
-            s.append(s.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%d (%.4f)", d, iso.dimensionContribution()[d]));
+            s.append(s.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%d (%.2e)", d, iso.dimensionContribution()[d]));
         }
         return s.toString();
     }

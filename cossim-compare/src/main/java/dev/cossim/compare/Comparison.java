@@ -54,6 +54,8 @@ public final class Comparison {
     private ProgressListener progress = ProgressListener.NONE;
     private Consumer<String> log = line -> {
     };
+    /** The packed unit rows of the side whose top-k pass runs (one side's at a time). */
+    private float[] buffer;
 
     private Comparison(EmbeddingModel a, EmbeddingModel b) {
         this.a = java.util.Objects.requireNonNull(a, "model A");
@@ -170,6 +172,7 @@ public final class Comparison {
 
         Knn knnA = knn(a, al.idsA(), kmax, dot);
         Knn knnB = knn(b, al.idsB(), kmax, dot);
+        buffer = null;
         List<ComparisonResult.Overlap> overlaps = new ArrayList<>();
         for (int kk : k) {
             overlaps.add(overlap(knnA.table, knnB.table, kk, n));
@@ -299,14 +302,33 @@ public final class Comparison {
     private record Knn(NeighborTable table, Statistics statistics) {
     }
 
-    /** One exact top-k pass over one side's aligned unit rows, numbered by aligned row, through the facade. */
+    /**
+     * One exact top-k pass over one side's aligned unit rows, numbered by aligned row, through the facade. The unit
+     * rows are packed into {@code buffer} when it has the right size (side B reuses side A's), so that only one side's
+     * copy is held at a time.
+     */
     private Knn knn(EmbeddingModel m, int[] ids, int k, TileKernel dot) {
-        RowMatrix unit = RowMatrix.of(m.matrix(), Normalization.UNIT, ids);
-        if (unit.excludedCount() > 0) {
-            throw new IllegalStateException("aligned rows were checked to be usable");
+        int d = m.dim();
+        int n = ids.length;
+        if (buffer == null || buffer.length != (long) n * d) {
+            buffer = null;
+            buffer = new float[Math.multiplyExact(n, d)];
         }
-        int[] aligned = IntStream.range(0, ids.length).toArray();
-        RowMatrix rows = new RowMatrix(unit.dim(), unit.data(), aligned, new int[0], new int[0], Normalization.UNIT);
+        float[] data = buffer;
+        var t = m.matrix();
+        int chunk = 1024;
+        IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(c -> {
+            float[] row = new float[d];
+            for (int r = c * chunk; r < Math.min(n, (c + 1) * chunk); r++) {
+                t.readFloats((long) ids[r] * d, row, 0, d);
+                if (RowMatrix.prepareRow(row, Normalization.UNIT) != 0) {
+                    throw new IllegalStateException("aligned rows were checked to be usable");
+                }
+                System.arraycopy(row, 0, data, r * d, d);
+            }
+        });
+        int[] aligned = IntStream.range(0, n).toArray();
+        RowMatrix rows = new RowMatrix(d, data, aligned, new int[0], new int[0], Normalization.UNIT);
         Analysis.Partial p = Analysis.ofPrepared(rows, null).metric(Metric.COSINE).topK(k).threads(threads).kernel(dot)
                 .progress(progress).runPartial(List.of());
         return new Knn(p.summary().topK(), p.summary().statistics());

@@ -19,6 +19,7 @@ final class Moments implements RowPass.Accumulator<Moments> {
     final DMatrixRMaj[] gramU;
     final DMatrixRMaj crossX;
     final DMatrixRMaj crossU;
+    private final DMatrixRMaj[] temp;
 
     Moments(int[] dims, boolean unitGrams, boolean cross) {
         this.sides = dims.length;
@@ -28,12 +29,14 @@ final class Moments implements RowPass.Accumulator<Moments> {
         sumSqU = new double[sides][];
         gramX = new DMatrixRMaj[sides];
         gramU = new DMatrixRMaj[sides];
+        temp = new DMatrixRMaj[sides];
         for (int s = 0; s < sides; s++) {
             sumX[s] = new double[dims[s]];
             sumU[s] = new double[dims[s]];
             sumSqU[s] = new double[dims[s]];
             gramX[s] = new DMatrixRMaj(dims[s], dims[s]);
             gramU[s] = unitGrams ? new DMatrixRMaj(dims[s], dims[s]) : null;
+            temp[s] = new DMatrixRMaj(dims[s], dims[s]);
         }
         crossX = sides == 2 && cross ? new DMatrixRMaj(dims[0], dims[1]) : null;
         crossU = crossX != null && unitGrams ? new DMatrixRMaj(dims[0], dims[1]) : null;
@@ -54,9 +57,9 @@ final class Moments implements RowPass.Accumulator<Moments> {
                     sumSqU[s][c] += uv * uv;
                 }
             }
-            CommonOps_DDRM.multAddTransA(b.x[s], b.x[s], gramX[s]);
+            addInner(b.x[s], gramX[s], s);
             if (unitGrams) {
-                CommonOps_DDRM.multAddTransA(b.u[s], b.u[s], gramU[s]);
+                addInner(b.u[s], gramU[s], s);
             }
         }
         if (crossX != null) {
@@ -65,6 +68,13 @@ final class Moments implements RowPass.Accumulator<Moments> {
                 CommonOps_DDRM.multAddTransA(b.u[0], b.u[1], crossU);
             }
         }
+    }
+
+    /** g += a^T a, through EJML's inner product that computes only one triangle of the symmetric result. */
+    private void addInner(DMatrixRMaj a, DMatrixRMaj g, int s) {
+        DMatrixRMaj t = temp[s];
+        CommonOps_DDRM.multInner(a, t);
+        CommonOps_DDRM.addEquals(g, t);
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * accumulator keeps itself.
  */
 final class RowPass {
-    static final int BLOCK = 256;
+    static final int BLOCK = 512;
 
     /** A side of the comparison: its tensor, the aligned ids, and an optional transform applied to each raw row. */
     record Side(Tensor tensor, int[] ids, RowTransform transform) {
