@@ -72,7 +72,7 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
         String specB = args.getLast();
         try (EmbeddingModel a = openModel(specA); EmbeddingModel b = ModelLoader.open(specB, tensorB, vocabB)) {
             ComparisonResult r = Comparison.of(a, b).rows(select.selection()).k(ks).samplePairs(samplePairs, select.seed)
-                    .center(center).removeTopPcs(removeTopPcs).threads(threads()).kernel(kernel()).progress(progress()).run();
+                    .center(center).removeTopPcs(removeTopPcs).threads(threads()).kernel(kernel()).progress(progress()).log(EngineOptions.kernelLog(err())).run();
             PrintWriter o = out();
             print(o, r, show);
             if (outDir != null) {
@@ -82,18 +82,18 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
                     List<String> figures = new ArrayList<>();
                     for (ComparisonResult.Overlap ov : r.overlaps()) {
                         String f = "overlap-k" + ov.k() + ".png";
-                        CompareCharts.overlapHistogram(ov.k(), ov.histogram(), "A", "B", 900, 540).write(dir.file(f));
+                        png(dir, f, CompareCharts.overlapHistogram(ov.k(), ov.histogram(), "A", "B", 900, 540));
                         figures.add(f);
                     }
                     if (r.similarities() != null) {
-                        CompareCharts.similarityScatter(r.similarities().a(), r.similarities().b(), r.similarities().spearman(),
-                                "A", "B", 720, 720).write(dir.file("similarities.png"));
+                        png(dir, "similarities.png", CompareCharts.similarityScatter(r.similarities().a(), r.similarities().b(),
+                                r.similarities().spearman(), "A", "B", 720, 720));
                         figures.add("similarities.png");
                     }
-                    CompareCharts.dimensionContributions("A", r.isotropyA().dimensionContribution(), r.isotropyA().meanCosine(), 900, 480)
-                            .write(dir.file("dimensions-a.png"));
-                    CompareCharts.dimensionContributions("B", r.isotropyB().dimensionContribution(), r.isotropyB().meanCosine(), 900, 480)
-                            .write(dir.file("dimensions-b.png"));
+                    png(dir, "dimensions-a.png", CompareCharts.dimensionContributions("A", r.isotropyA().dimensionContribution(),
+                            r.isotropyA().meanCosine(), 900, 480));
+                    png(dir, "dimensions-b.png", CompareCharts.dimensionContributions("B", r.isotropyB().dimensionContribution(),
+                            r.isotropyB().meanCosine(), 900, 480));
                     figures.add("dimensions-a.png");
                     figures.add("dimensions-b.png");
                     dir.commit();
@@ -102,6 +102,11 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** A figure as PNG into the output directory (committed with the rest). */
+    private static void png(AtomicOutputDir dir, String name, dev.cossim.plots.Figure f) throws IOException {
+        java.nio.file.Files.write(dir.file(name), f.toPng());
     }
 
     static void print(PrintWriter o, ComparisonResult r, int show) {

@@ -56,6 +56,14 @@ public final class Comparison {
     };
     /** The packed unit rows of the side whose top-k pass runs (one side's at a time). */
     private float[] buffer;
+    private long last;
+
+    /** Tells the log how long the stage that just ended took. */
+    private void stage(String what) {
+        long now = System.nanoTime();
+        log.accept(String.format(java.util.Locale.ROOT, "compare: %-28s %7.2f s", what, (now - last) / 1e9));
+        last = now;
+    }
 
     private Comparison(EmbeddingModel a, EmbeddingModel b) {
         this.a = java.util.Objects.requireNonNull(a, "model A");
@@ -156,6 +164,7 @@ public final class Comparison {
     public ComparisonResult run() {
         validate();
         long t0 = System.nanoTime();
+        last = t0;
         int[] k = IntStream.of(ks).sorted().distinct().toArray();
         int kmax = k[k.length - 1];
         Alignment al = Alignment.of(a, selection.apply(a.rows(), a.vocabulary()), b);
@@ -170,9 +179,12 @@ public final class Comparison {
         }
         TileKernel dot = dots != null ? dots : Analysis.chooseKernel(kernelName, log);
 
+        stage("alignment");
         Knn knnA = knn(a, al.idsA(), kmax, dot);
+        stage("top-k pass of A");
         Knn knnB = knn(b, al.idsB(), kmax, dot);
         buffer = null;
+        stage("top-k pass of B");
         List<ComparisonResult.Overlap> overlaps = new ArrayList<>();
         for (int kk : k) {
             overlaps.add(overlap(knnA.table, knnB.table, kk, n));
@@ -187,10 +199,12 @@ public final class Comparison {
                 Moments.centred(m.crossX, m.sumX[0], m.sumX[1], n));
         double ckaUnit = Moments.cka(Moments.centred(m.gramU[0], m.sumU[0], m.sumU[0], n), Moments.centred(m.gramU[1], m.sumU[1], m.sumU[1], n),
                 Moments.centred(m.crossU, m.sumU[0], m.sumU[1], n));
+        stage("Gram products");
         DMatrixRMaj rotation = rotation(m.crossU);
 
         Isotropy.Eigen covA = Isotropy.Eigen.of(covariance(m, 0));
         Isotropy.Eigen covB = Isotropy.Eigen.of(covariance(m, 1));
+        stage("SVD and eigen decompositions");
         List<RowPass.Side> sides = new ArrayList<>(List.of(sa, sb));
         List<DMatrixRMaj> directions = new ArrayList<>(List.of(Isotropy.Eigen.of(m.gramX[0]).vectors(), Isotropy.Eigen.of(m.gramX[1]).vectors()));
         boolean transformed = center || removeTopPcs > 0;
@@ -206,10 +220,12 @@ public final class Comparison {
             directions.add(Isotropy.Eigen.of(m2.gramX[0]).vectors());
             directions.add(Isotropy.Eigen.of(m2.gramX[1]).vectors());
         }
+        stage("transformed rows");
         double[] residuals = new double[n];
         DMatrixRMaj[] dirs = directions.toArray(DMatrixRMaj[]::new);
         Projections p = RowPass.run(sides, n, threads, () -> new Projections(dirs, rotation, residuals), progress, "compare: projections");
 
+        stage("projections");
         Isotropy isoA = new Isotropy(knnA.statistics.mean(), Isotropy.isoScore(covA.values()), p.partitionRatio(0),
                 covA.shares(Isotropy.SHARES), Isotropy.contributions(m.sumU[0], m.sumSqU[0], n));
         Isotropy isoB = new Isotropy(knnB.statistics.mean(), Isotropy.isoScore(covB.values()), p.partitionRatio(1),
@@ -235,6 +251,7 @@ public final class Comparison {
         }
         ComparisonResult.Procrustes pr = new ComparisonResult.Procrustes(shape, r, residual, residual / n, 1 - residual / (2.0 * n), residuals);
         ComparisonResult.SampledSimilarities sims = samplePairs == 0 ? null : sample(sa, sb, n);
+        stage("sampled pairs");
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new ComparisonResult(a.description(), b.description(), dA, dB, a.vocabulary(), b.vocabulary(), selection, al,
                 List.copyOf(overlaps), ckaRaw, ckaUnit, sims, pr, isoA, isoB, transform, tA, tB, seconds, dot.name(), threads);
