@@ -390,16 +390,18 @@ public final class Comparison {
         }
         double[] ca = new double[samplePairs];
         double[] cb = new double[samplePairs];
-        IntStream.range(0, samplePairs).parallel().forEach(s -> {
-            ca[s] = cosine(sa, ri[s], rj[s]);
-            cb[s] = cosine(sb, ri[s], rj[s]);
+        int chunk = 4096;
+        IntStream.range(0, (samplePairs + chunk - 1) / chunk).parallel().forEach(c -> {
+            double[][] buf = {new double[sa.dim()], new double[sa.dim()], new double[sb.dim()], new double[sb.dim()]};
+            for (int s = c * chunk; s < Math.min(samplePairs, (c + 1) * chunk); s++) {
+                ca[s] = cosine(sa, ri[s], rj[s], buf[0], buf[1]);
+                cb[s] = cosine(sb, ri[s], rj[s], buf[2], buf[3]);
+            }
         });
         return new ComparisonResult.SampledSimilarities(seed, ri, rj, ca, cb, Ranks.spearman(ca, cb), Ranks.pearson(ca, cb));
     }
 
-    private static double cosine(RowPass.Side s, int i, int j) {
-        double[] x = new double[s.dim()];
-        double[] y = new double[s.dim()];
+    private static double cosine(RowPass.Side s, int i, int j, double[] x, double[] y) {
         RowPass.read(s, i, x);
         RowPass.read(s, j, y);
         double xy = 0;
