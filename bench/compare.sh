@@ -45,12 +45,12 @@ measure() {
   cat "$tf"; rm -f "$tf"
 }
 
-echo "all-pairs A..." >&2
+echo "all-pairs A... (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
 read -r wa ra < <(measure all-pairs-a "$root/cossim" all-pairs "$a" -k "$k")
 echo "all-pairs B..." >&2
 read -r wb rb < <(measure all-pairs-b "$root/cossim" all-pairs "$b" -k "$k")
 echo "compare A B..." >&2
-read -r wc rc < <(measure compare "$root/cossim" compare "$a" "$b" -k "$k" --out "$out/compare-run")
+read -r wc rc < <(measure compare "$root/cossim" compare "$a" "$b" -k "$k" --out "$out/compare-run" --verbose)
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
 ratio=$(awk -v c="$wc" -v a="$wa" -v b="$wb" 'BEGIN { printf "%.2f", c / (a + b) }')
@@ -72,5 +72,11 @@ over=$(( (rc - inputs_kib) / 1024 ))
   echo "- compare / (all-pairs A + all-pairs B) = $ratio (must be <= 3)"
   echo "- compare's peak RSS - inputs = $over MiB (must be < 512)"
   echo
-  echo "compare's own time line: $(grep '^time:' "$logs/compare-compare.log" || true)"
+  echo "compare's stages (--verbose):"
+  echo
+  echo '```'
+  tr '\r' '\n' < "$logs/compare-compare.log" | grep -E '^compare: [a-zA-Z -]+ +[0-9.]+ s$|^time:' || true
+  echo '```'
+  echo
+  echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"
 } | tee "$out/compare.md"

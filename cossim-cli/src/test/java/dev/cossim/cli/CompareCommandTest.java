@@ -80,6 +80,14 @@ class CompareCommandTest {
         assertEquals(36, rows.size());
         // aligned row 0 is A's id 5 (w5), which B holds at row 39 - 5 = 34
         assertEquals(List.of("0", "5", "34", "w5", "3", "5"), rows.get(1).subList(0, 6));
+        // the report's comparison section: the same numbers in its summary, the two figures on its page
+        Path page = dir.resolve("page.html");
+        CliRun rep = CliRun.of("report", pa.toString(), "--compare", pb.toString(), "-k", "3", "--sample-pairs", "200", "-o", page.toString());
+        assertEquals(0, rep.code(), rep.err());
+        String html = Files.readString(page);
+        assertTrue(html.contains("<th>aligned rows</th><td>35 by token (5 only in this model, 3 only in the other)</td>"), html.substring(0, 2000));
+        assertTrue(html.contains("<th>mutual 3-NN overlap</th><td>mean 3.000 of 3</td>"));
+        assertTrue(html.contains("id=\"fig-overlap-k3\"") && html.contains("id=\"fig-similarities\""));
         for (String f : List.of("overlap-k3.png", "overlap-k5.png", "similarities.png", "dimensions-a.png", "dimensions-b.png")) {
             byte[] png = Files.readAllBytes(out.resolve(f));
             assertEquals((byte) 0x89, png[0], f);
