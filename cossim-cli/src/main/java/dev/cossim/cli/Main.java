@@ -17,7 +17,7 @@ import java.util.concurrent.CancellationException;
         description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.",
         subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
                 NearDuplicatesCommand.class, TopPairsCommand.class, RowStatsCommand.class, SubmatrixCommand.class,
-                CorrelationVsCosineCommand.class, PlotCommand.class, ReportCommand.class,
+                CorrelationVsCosineCommand.class, CompareCommand.class, PlotCommand.class, ReportCommand.class,
                 QueryCommand.class, NormsCommand.class, EmbedCommand.class, SubstringsCommand.class,
                 GenerateBatchesCommand.class, WriteGgufCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
@@ -105,6 +105,7 @@ public final class Main {
             "heatmap size", List.of("--size", "--blocks"),
             "sample-pairs", List.of("--samples"),
             "top-k", List.of("-k"),
+            "k", List.of("-k"),
             "unused pattern", List.of("--unused", "--pattern"));
 
     /** A library parameter error in the words of the command that ran: its option's name where it has one. */

@@ -60,6 +60,10 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
     @Option(names = "--pair", split = ",", paramLabel = "A,B", description = "Two tokens or row ids for the embedding-vectors figure (default: hello,world when present).")
     List<String> pair;
 
+    @Option(names = "--compare", paramLabel = "B",
+            description = "Also compare the model with model B over their shared tokens (as `cossim compare MODEL B -k K`): its numbers join the summary, its figures the page.")
+    String compareWith;
+
     @Override
     public Integer call() {
         String modelSpec = modelOf(args, 0, "[MODEL]");
@@ -91,11 +95,44 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
             ReportBuilder b = new ReportBuilder(kernel(), threads(), 0, progress(),
                     line -> err().printf(Locale.ROOT, "report: %5.1f s  %s%n", (System.nanoTime() - t0) / 1e9, line));
             ReportData data = b.build(m, o);
+            if (compareWith != null) {
+                err().printf(Locale.ROOT, "report: %5.1f s  comparing with %s%n", (System.nanoTime() - t0) / 1e9, compareWith);
+                data = withComparison(data, m);
+            }
             err().printf(Locale.ROOT, "report: %5.1f s  writing the page%n", (System.nanoTime() - t0) / 1e9);
             HtmlReport.write(data, outFile);
         }
         out().printf(Locale.ROOT, "wrote: %s (%,d bytes) in %.1f s%n", outFile, fileSize(outFile), (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** The page with a comparison of the model and --compare's model B: its numbers in the summary, two figures. */
+    private ReportData withComparison(ReportData data, EmbeddingModel a) {
+        try (EmbeddingModel other = dev.cossim.source.ModelLoader.open(compareWith, null, null)) {
+            dev.cossim.compare.ComparisonResult r = dev.cossim.compare.Comparison.of(a, other).k(topK).samplePairs(samples, seed)
+                    .threads(threads()).kernel(kernel()).progress(progress()).run();
+            dev.cossim.compare.ComparisonResult.Overlap ov = r.overlaps().getFirst();
+            List<ReportData.Entry> summary = new ArrayList<>(data.summary());
+            summary.add(new ReportData.Entry("compared with", r.modelB()));
+            summary.add(new ReportData.Entry("aligned rows", String.format(Locale.ROOT, "%,d by %s (%,d only in this model, %,d only in the other)",
+                    r.rows(), r.alignment().by(), r.alignment().onlyA(), r.alignment().onlyB())));
+            summary.add(new ReportData.Entry("mutual " + ov.k() + "-NN overlap", String.format(Locale.ROOT, "mean %.3f of %d", ov.mean(), ov.k())));
+            summary.add(new ReportData.Entry("linear CKA", String.format(Locale.ROOT, "%.4f (raw rows), %.4f (unit rows)", r.ckaRaw(), r.ckaUnit())));
+            if (r.similarities() != null) {
+                summary.add(new ReportData.Entry("RSA (Spearman)", String.format(Locale.ROOT, "%.4f over %,d sampled pairs", r.similarities().spearman(), r.similarities().count())));
+            }
+            summary.add(new ReportData.Entry("Procrustes", String.format(Locale.ROOT, "relative residual %.4f, mean aligned cosine %.4f",
+                    r.procrustes().relativeResidual(), r.procrustes().alignedCosine())));
+            summary.add(new ReportData.Entry("IsoScore", String.format(Locale.ROOT, "%.4f (this model), %.4f (the other)", r.isotropyA().isoScore(), r.isotropyB().isoScore())));
+            List<ReportData.Captioned> figures = new ArrayList<>(data.figures());
+            figures.add(new ReportData.Captioned(dev.cossim.plots.CompareCharts.overlapHistogram(ov.k(), ov.histogram(), "this model", "the other", 900, 540),
+                    "Rows by how many of their " + ov.k() + " nearest neighbours the two models share (exact)"));
+            if (r.similarities() != null) {
+                figures.add(new ReportData.Captioned(dev.cossim.plots.CompareCharts.similarityScatter(r.similarities().a(), r.similarities().b(),
+                        r.similarities().spearman(), "this model", "the other", 720, 720), "Cosine of sampled pairs in this model against the other"));
+            }
+            return new ReportData(data.title(), summary, figures, data.neighbors(), data.nearDuplicates());
+        }
     }
 
     /** Each of --pair's two values: a token as the vocabulary spells it, or a row id. */

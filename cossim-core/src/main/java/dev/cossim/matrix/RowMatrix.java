@@ -110,7 +110,7 @@ public final class RowMatrix {
     }
 
     /** Normalises one row in place; returns 0 when usable, 1 for a zero row, 2 for non-finite values. */
-    static byte prepareRow(float[] row, Normalization norm) {
+    public static byte prepareRow(float[] row, Normalization norm) {
         double sum = 0;
         for (float v : row) {
             if (!Float.isFinite(v)) {
