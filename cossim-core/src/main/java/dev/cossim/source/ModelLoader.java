@@ -76,8 +76,11 @@ public final class ModelLoader {
         if (name.endsWith(".index.json")) {
             return ShardedCheckpoint.open(path);
         }
-        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".bin")) {
+        if (name.endsWith(".pt") || name.endsWith(".pth")) {
             return PyTorchFile.open(path);
+        }
+        if (name.endsWith(".bin")) { // torch.save's usual name, but llama.cpp's files are .bin too
+            return GgufFile.isGguf(firstBytes(path, 8)) ? GgufFile.open(path) : PyTorchFile.open(path);
         }
         if (name.endsWith(".npz")) {
             return NpzFile.open(path);
