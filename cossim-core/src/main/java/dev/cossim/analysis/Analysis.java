@@ -17,6 +17,7 @@ import dev.cossim.matrix.VectorStatistics;
 import dev.cossim.output.AnalysisReport;
 import dev.cossim.output.AtomicFile;
 import dev.cossim.output.NpyMatrixWriter;
+import dev.cossim.query.CorpusModel;
 import dev.cossim.reduce.CorrelationVsCosine;
 import dev.cossim.reduce.NearDuplicates;
 import dev.cossim.reduce.PooledHeatmap;
@@ -26,7 +27,6 @@ import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.reduce.TopPairs;
 import dev.cossim.results.Neighbors;
 import dev.cossim.source.EmbeddingModel;
-import dev.cossim.query.CorpusModel;
 import dev.cossim.vocab.Vocabulary;
 
 import java.io.IOException;
