@@ -11,9 +11,12 @@ import dev.cossim.source.DType;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.testing.BruteForce;
 import dev.cossim.testing.Synthetic;
+import dev.cossim.testing.TestFiles;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,6 +135,22 @@ class CorpusModelTest {
                 dims.getMessage());
         ParameterException model = assertThrows(ParameterException.class, () -> CorpusModel.open(null, null, null, 1, null));
         assertTrue(model.reason().contains("is a model"), model.reason());
+    }
+
+    /** A sparse float16 file of 2^31 + 8 values: refused before any array is made, in one line. */
+    @Test
+    void aCorpusLargerThanAnArrayIsRefusedBeforeReading() throws Exception {
+        long n = (1L << 28) + 1;
+        Path p = TestFiles.npy(dir.resolve("big.npy"), 1, "{'descr': '<f2', 'fortran_order': False, 'shape': (" + n + ", 8), }", new byte[0]);
+        long size = Files.size(p) + n * 8 * 2;
+        try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
+            f.setLength(size);
+        } catch (java.io.IOException e) {
+            Assumptions.assumeTrue(false, "no sparse file of " + size + " bytes here: " + e.getMessage());
+        }
+        CossimException e = assertThrows(CossimException.class, () -> CorpusModel.open(p.toString(), null, null, -1, null));
+        assertEquals(p + ": 268,435,457 rows x 8 values are more than one array holds (2,147,483,631); analyse fewer rows"
+                + " (a batch file or a directory of fewer batches)", e.getMessage());
     }
 
     @Test
