@@ -51,7 +51,7 @@ abstract class AnalysisCommand extends ModelCommand {
         if (outDir != null && Files.exists(outDir) && !Files.isDirectory(outDir)) {
             throw CossimException.inFile(outDir, "exists and is not a directory (the output directory, -o)");
         }
-        return Analysis.open(modelSpec(), tensor(), vocab)
+        return analysis(modelSpec())
                 .metric(metric)
                 .rows(select.selection())
                 .against(select.againstSelection())

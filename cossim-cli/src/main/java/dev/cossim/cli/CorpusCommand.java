@@ -65,13 +65,17 @@ abstract class CorpusCommand {
 
     Corpus openCorpus() {
         for (Path p : corpus) {
-            dev.cossim.text.EmbedManifest m = Files.isDirectory(p) ? dev.cossim.text.EmbedManifest.find(p) : null;
-            if (m != null && m.isTree()) {
-                throw CossimException.inFile(p, "holds one batch tree per layer and output (" + p.resolve(m.outputs().getFirst().dir())
-                        + ", ...): name one of them" + (m.outputs().size() > 1 ? " ('cossim norms' reads the whole tree)" : ""));
-            }
+            refuseTree(p, Files.isDirectory(p) ? dev.cossim.text.EmbedManifest.find(p) : null);
         }
         return Corpus.open(corpus, tensor, labels);
+    }
+
+    /** Refuses the top of a tree of batch trees (its manifest {@code m}; null: none), naming the trees. */
+    static void refuseTree(Path p, dev.cossim.text.EmbedManifest m) {
+        if (m != null && m.isTree()) {
+            throw CossimException.inFile(p, "holds one batch tree per layer and output (" + p.resolve(m.outputs().getFirst().dir())
+                    + ", ...): name one of them" + (m.outputs().size() > 1 ? " ('cossim norms' reads the whole tree)" : ""));
+        }
     }
 
     /** The corpus described in one line (stderr). */

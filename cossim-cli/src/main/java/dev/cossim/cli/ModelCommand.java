@@ -1,11 +1,13 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
+import dev.cossim.analysis.Analysis;
 import dev.cossim.analysis.ProgressListener;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.source.DefaultModel;
 import dev.cossim.source.EmbeddingModel;
-import dev.cossim.source.ModelLoader;
+import dev.cossim.query.CorpusModel;
+import dev.cossim.text.EmbedManifest;
 import dev.cossim.text.HfTokenizer;
 import picocli.CommandLine.Model.CommandSpec;
 import dev.cossim.options.TensorOption;
@@ -32,6 +34,10 @@ abstract class ModelCommand {
     @Mixin
     EngineOptions engine = new EngineOptions();
 
+    @Option(names = "--position", paramLabel = "T",
+            description = "When MODEL is a corpus of 3-D [rows, positions, dim] batch files: the token position whose vectors are the rows; negative counts from the end (-1: the last).")
+    Integer position;
+
     /** The --tensor name, or null for the token embeddings found by name. */
     String tensor() {
         return tensorOption.tensor;
@@ -49,8 +55,32 @@ abstract class ModelCommand {
         return engine.threads();
     }
 
+    /** The model, or a corpus of batch files read as one ({@link CorpusModel}) at --position. */
     EmbeddingModel openModel(String modelSpec) {
-        return ModelLoader.open(modelSpec, tensor(), vocab);
+        return CorpusModel.open(modelSpec, tensor(), vocab, position, tokenAlignment(modelSpec));
+    }
+
+    /** The analysis of the model (or corpus) {@code modelSpec}, opened when it runs. */
+    Analysis analysis(String modelSpec) {
+        return Analysis.open(modelSpec, tensor(), vocab).position(position, tokenAlignment(modelSpec));
+    }
+
+    /**
+     * How per-token batches fill their slots, as the embed.json beside a corpus says (true: aligned at the end), or
+     * null when there is none or it is mean-pooled; the top of a tree of batch trees is refused with its trees.
+     */
+    static Boolean tokenAlignment(String modelSpec) {
+        if (modelSpec == null) {
+            return null;
+        }
+        Path p = Path.of(modelSpec);
+        Path dir = Files.isDirectory(p) ? p : p.toAbsolutePath().getParent();
+        if (dir == null || !Files.isRegularFile(dir.resolve(EmbedManifest.FILE))) {
+            return null;
+        }
+        EmbedManifest m = EmbedManifest.find(dir);
+        CorpusCommand.refuseTree(p, m);
+        return m.tokens() ? m.alignEnd() : null;
     }
 
     TileKernel kernel() {

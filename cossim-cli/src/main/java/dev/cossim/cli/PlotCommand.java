@@ -1,7 +1,6 @@
 package dev.cossim.cli;
 
 import dev.cossim.CossimException;
-import dev.cossim.analysis.Analysis;
 import dev.cossim.analysis.AnalysisResult;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
@@ -220,7 +219,7 @@ final class PlotCommand implements Callable<Integer> {
             ColorMap map = ColorMap.of(cmap);
             Selection selection = select.selection();
             {
-                AnalysisResult r = Analysis.open(modelOf(args, 0, "[MODEL]"), tensor(), vocab).metric(met).rows(selection)
+                AnalysisResult r = analysis(modelOf(args, 0, "[MODEL]")).metric(met).rows(selection)
                         .heatmap(size).kernel(engine.kernelName()).threads(threads()).progress(progress()).log(EngineOptions.kernelLog(err())).run();
                 RowMatrix rows = r.rows();
                 dev.cossim.results.Heatmap ph = r.heatmap();
@@ -281,7 +280,7 @@ final class PlotCommand implements Callable<Integer> {
                 String spec = specs.get(si);
                 for (Metric metric : parsed) {
                     // Fine bins over bounds every pair respects ([-1, 1]; for dot and euclidean from the largest norm).
-                    AnalysisResult r = Analysis.open(spec, tensor(), vocab).metric(metric).histogram(20_000)
+                    AnalysisResult r = analysis(spec).metric(metric).histogram(20_000)
                             .kernel(dots).threads(threads()).progress(progress()).run();
                     String model = labels != null ? labels.get(si) : specs.size() > 1 ? r.modelDescription() : null;
                     String label = model == null ? metric.label() : parsed.size() > 1 || labels == null ? model + " " + metric.label() : model;

@@ -17,6 +17,7 @@ import dev.cossim.matrix.VectorStatistics;
 import dev.cossim.output.AnalysisReport;
 import dev.cossim.output.AtomicFile;
 import dev.cossim.output.NpyMatrixWriter;
+import dev.cossim.query.CorpusModel;
 import dev.cossim.reduce.CorrelationVsCosine;
 import dev.cossim.reduce.NearDuplicates;
 import dev.cossim.reduce.PooledHeatmap;
@@ -26,7 +27,6 @@ import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.reduce.TopPairs;
 import dev.cossim.results.Neighbors;
 import dev.cossim.source.EmbeddingModel;
-import dev.cossim.source.ModelLoader;
 import dev.cossim.vocab.Vocabulary;
 
 import java.io.IOException;
@@ -62,6 +62,8 @@ public final class Analysis {
     private String modelSpec;
     private String tensorName;
     private Path vocabFile;
+    private Integer position;
+    private Boolean alignEnd;
 
     private Metric metric = Metric.COSINE;
     private Selection selection = Selection.ALL;
@@ -149,6 +151,17 @@ public final class Analysis {
         a.tensorName = tensor;
         a.vocabFile = vocab;
         return a;
+    }
+
+    /**
+     * For a request that {@link #open}s a corpus of batch files as its model ({@link CorpusModel}): the token position
+     * of 3-D batches (negative counts from the end; null for 2-D ones), and how the {@code X.tokens} counts beside the
+     * batches fill the slots (true: ending at the last; null: no counts apply), so that padding rows are left out.
+     */
+    public Analysis position(Integer position, Boolean alignEnd) {
+        this.position = position;
+        this.alignEnd = alignEnd;
+        return this;
     }
 
     public static Analysis open(Path model) {
@@ -394,7 +407,7 @@ public final class Analysis {
         Metric tiles = correlationVsCosine ? Metric.CORRELATION : metric;
         double[] knownBounds = range != null ? range : metric.fixedBounds();
         boolean owns = model == null;
-        EmbeddingModel m = owns ? ModelLoader.open(modelSpec, tensorName, vocabFile) : model;
+        EmbeddingModel m = owns ? CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd) : model;
         try {
             if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
                 // Compiles the fused pass while the rows are normalised (see SummaryReducer.warmUpInBackground).
@@ -482,7 +495,7 @@ public final class Analysis {
      */
     public Nearest nearest(double[] query, int k, int excludeId) {
         boolean owns = model == null;
-        EmbeddingModel m = owns ? ModelLoader.open(modelSpec, tensorName, vocabFile) : model;
+        EmbeddingModel m = owns ? CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd) : model;
         try {
             if (k < 1 || k >= m.rows()) {
                 throw new ParameterException("top-k", k, "must be between 1 and " + (m.rows() - 1) + " (the matrix has " + m.rows() + " rows)");

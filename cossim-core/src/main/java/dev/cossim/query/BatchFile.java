@@ -146,12 +146,17 @@ public final class BatchFile implements AutoCloseable {
 
     /** Copies the vectors at {@code position} of rows [row0, row0 + count) into {@code dst}, row-major, as float32. */
     public void read(long row0, int count, int position, float[] dst) {
+        read(row0, count, position, dst, 0);
+    }
+
+    /** {@link #read(long, int, int, float[])} into {@code dst} from index {@code off}. */
+    public void read(long row0, int count, int position, float[] dst, int off) {
         if (rank() == 2) {
-            readRun(row0 * dim, dst, 0, count * dim);
+            readRun(row0 * dim, dst, off, count * dim);
             return;
         }
         for (int i = 0; i < count; i++) {
-            readRun(((row0 + i) * positions + position) * dim, dst, i * dim, dim);
+            readRun(((row0 + i) * positions + position) * dim, dst, off + i * dim, dim);
         }
     }
 
