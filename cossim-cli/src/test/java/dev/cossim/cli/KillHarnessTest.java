@@ -132,7 +132,7 @@ class KillHarnessTest {
         }
     }
 
-    static final int AP_ROWS = 6000, K = 3, SUB_ROWS = 2000;
+    static final int AP_ROWS = 4000, K = 3, SUB_ROWS = 1500;
 
     List<Writer> writers() {
         return List.of(
@@ -172,13 +172,13 @@ class KillHarnessTest {
                         json(d.resolve("embed.json"));
                     }
                 }),
-                new Writer("report -o", List.of("report", "small.npy", "--size", "64", "--sample-pairs", "1000", "-o", "r.html"), List.of("r.html"), w -> {
+                new Writer("report -o", List.of("report", "small.npy", "--size", "32", "--sample-pairs", "500", "-o", "r.html"), List.of("r.html"), w -> {
                     Path f = w.resolve("r.html");
                     if (Files.exists(f)) {
                         assertTrue(Files.readString(f).endsWith("</html>\n"), "the page is whole");
                     }
                 }),
-                new Writer("query -o", List.of("query", "gb", "--label", "row 1", "--label", "row 2", "-k", "5", "-o", "q.tsv"), List.of("q.tsv"), w -> {
+                new Writer("query -o", List.of("query", "gb", "--label", "row 1", "--label", "row 2", "-k", "5", "--format", "tsv", "-o", "q.tsv"), List.of("q.tsv"), w -> {
                     Path f = w.resolve("q.tsv");
                     if (Files.exists(f)) {
                         assertEquals(2 * 5 + 1, tsv(f).size());
@@ -186,7 +186,7 @@ class KillHarnessTest {
                 }));
     }
 
-    static final int LINES = 40;
+    static final int LINES = 12;
 
     /** Hidden temporary names anywhere under the work directory. */
     List<Path> temporaries() throws IOException {
@@ -214,7 +214,7 @@ class KillHarnessTest {
             text.append("line ").append(i).append(": from fairest creatures we desire increase, number ").append(i * 7).append('\n');
         }
         Files.writeString(work.resolve("lines.txt"), text);
-        int n = 1500, d = 48;
+        int n = 600, d = 32;
         float[] m = dev.cossim.testing.Synthetic.gaussian(n, d, 3);
         TestFiles.npy(work.resolve("small.npy"), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (" + n + ", " + d + "), }", TestFiles.f32(m));
         assertEquals(0, launch(null, 0, List.of("generate-batches", "-o", "gb", "--rows", "20000", "--dim", "128", "--files", "2")).code());
@@ -230,7 +230,7 @@ class KillHarnessTest {
                 for (String o : w.outputs()) {
                     delete(work.resolve(o));
                 }
-                String signal = (killed + attempt) % 2 == 0 ? "KILL" : "INT";
+                String signal = kills % 2 == 0 ? "KILL" : "INT";
                 double at = whole.seconds() * (0.1 + 0.85 * random.nextDouble());
                 Run r = launch(signal, at, w.args());
                 log.add(String.format(java.util.Locale.ROOT, "%s: SIG%s at %.2f s of %.2f: exit %d%s", w.name(), signal, at, whole.seconds(),
@@ -255,6 +255,7 @@ class KillHarnessTest {
             }
             assertEquals(List.of(), temporaries(), w.name() + ": the next run removes what killed runs left\n" + String.join("\n", log));
         }
+        System.out.println(String.join("\n", log));
         assertTrue(kills >= 20 && ints >= 7, kills + " kills, " + ints + " of them SIGINT:\n" + String.join("\n", log));
     }
 
