@@ -61,6 +61,8 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
                 }
                 dir.commit();
                 out().println("wrote:     " + dir.finalPath("summary.json") + (r.topK() != null ? ", " + dir.finalPath("neighbors.tsv") : ""));
+            } catch (IOException e) {
+                throw AtomicOutputDir.cannotWrite(outDir, e);
             }
         }
         return 0;

@@ -104,6 +104,8 @@ final class NearDuplicatesCommand extends AnalysisCommand implements Callable<In
                             Integer.toString(q.j()), AnalysisReport.token(v, q.j()), Float.toString(q.similarity()))).iterator());
             dir.commit();
             o.println("wrote:     " + dir.finalPath("summary.json") + ", groups.tsv, pairs.tsv");
+        } catch (IOException e) {
+            throw AtomicOutputDir.cannotWrite(outDir, e);
         }
     }
 }

@@ -75,6 +75,16 @@ public final class AtomicOutputDir implements AutoCloseable {
         }
     }
 
+    /**
+     * The one-line error of a failed write into output directory {@code dir} (a full disk, a read-only directory):
+     * names the directory, and the file where the JDK says which; nothing of the run is left (close discards it).
+     */
+    public static CossimException cannotWrite(Path dir, IOException e) {
+        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getMessage() != null ? e.getMessage().replace('\n', ' ') : e.getClass().getSimpleName();
+        return CossimException.inFile(dir, "cannot write the results: " + why + " (nothing was written)");
+    }
+
     public Path target() {
         return target;
     }
