@@ -95,13 +95,13 @@ class ResumeTest {
         List<String> expected = everything(whole);
         long pairs = (long) N * (N - 1) / 2;
 
-        // Stopped three times (after 20%, 50% and 80% of the pairs), saving after every unit; resumed on 1, 3, 2 threads.
+        // Stopped three times (after 40%, 60% and 80% of the pairs), saving after every unit; resumed on 1, 3, 2 threads.
         Path dir = tmp.resolve("stopped");
-        assertThrows(IllegalStateException.class, () -> request(m, 2).checkpoint(dir, 1e-9).progress(stopAfter(pairs / 5)).run());
+        assertThrows(IllegalStateException.class, () -> request(m, 2).checkpoint(dir, 1e-9).progress(stopAfter(pairs * 2 / 5)).run());
         assertTrue(Files.exists(dir.resolve(CheckpointFile.FILE)), "a checkpoint was saved before the stop");
         List<String> log = new ArrayList<>();
         assertThrows(IllegalStateException.class, () -> request(m, 1).checkpoint(dir, 1e-9).resume(true).log(log::add)
-                .progress(stopAfter(pairs / 2)).run());
+                .progress(stopAfter(pairs * 3 / 5)).run());
         assertTrue(log.stream().anyMatch(l -> l.contains("work units done")), String.join("\n", log));
         assertThrows(IllegalStateException.class, () -> request(m, 3).checkpoint(dir, 1e-9).resume(true)
                 .progress(stopAfter(pairs * 4 / 5)).run());
