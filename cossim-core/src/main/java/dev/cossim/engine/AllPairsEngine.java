@@ -104,17 +104,23 @@ public final class AllPairsEngine {
         return onWorkers((int) Math.min(threads, tiles), reducers, progress, (local, tile) -> {
             long t;
             while ((t = nextTile.getAndIncrement()) < tiles) {
-                TileScheduler.checkInterrupted();
-                int r0 = (int) (t / colBlocks) * block;
-                int c0 = split + (int) (t % colBlocks) * block;
-                int rows = Math.min(block, split - r0);
-                int cols = Math.min(block, n - c0);
-                kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
-                tile.set(r0, rows, c0, cols, false);
-                local.accept(tile);
-                progress.advance(tile.pairCount());
+                crossTile(m, split, colBlocks, t, tile, local, progress);
             }
         });
+    }
+
+    /** Tile t (row-major over row blocks of side A and column blocks of side B) of a rectangular run, into {@code local}. */
+    private void crossTile(RowMatrix m, int split, int colBlocks, long t, Tile tile, TileReducer<?> local, ProgressListener progress) {
+        TileScheduler.checkInterrupted();
+        int n = m.size();
+        int r0 = (int) (t / colBlocks) * block;
+        int c0 = split + (int) (t % colBlocks) * block;
+        int rows = Math.min(block, split - r0);
+        int cols = Math.min(block, n - c0);
+        kernel.dots(m.data(), r0, rows, m.data(), c0, cols, m.dim(), tile.values);
+        tile.set(r0, rows, c0, cols, false);
+        local.accept(tile);
+        progress.advance(tile.pairCount());
     }
 
     /** At most this many work units in a resumable run (fewer when the matrix has fewer row blocks or tiles). */
@@ -188,15 +194,7 @@ public final class AllPairsEngine {
                     } else {
                         int colBlocks = (n - split + block - 1) / block;
                         for (long t = starts[u]; t < starts[u + 1]; t++) {
-                            TileScheduler.checkInterrupted();
-                            int r0 = (int) (t / colBlocks) * block;
-                            int c0 = split + (int) (t % colBlocks) * block;
-                            int rows = Math.min(block, split - r0);
-                            int cols = Math.min(block, n - c0);
-                            kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
-                            tile.set(r0, rows, c0, cols, false);
-                            local.accept(tile);
-                            progress.advance(tile.pairCount());
+                            crossTile(m, split, colBlocks, t, tile, local, progress);
                         }
                     }
                     synchronized (state) {
