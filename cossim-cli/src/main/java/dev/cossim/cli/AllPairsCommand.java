@@ -24,6 +24,9 @@ import java.util.concurrent.Callable;
 
 @Command(name = "all-pairs", description = "Exact histogram, statistics and top-k neighbours of all N(N-1)/2 pair similarities.")
 final class AllPairsCommand extends AnalysisCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
+
     @Mixin
     AllPairsOptions pairs = new AllPairsOptions();
 
@@ -46,7 +49,7 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
             double[] lohi = parseRange(range);
             request.range(lohi[0], lohi[1]);
         }
-        AnalysisResult r = withMatrix(request, saveMatrix, dtype).run();
+        AnalysisResult r = checkpoint.apply(withMatrix(request, saveMatrix, dtype)).run();
         printHeader(out(), r);
         printSummary(out(), r);
         printMatrixNote(out(), r);
@@ -58,6 +61,8 @@ final class AllPairsCommand extends AnalysisCommand implements Callable<Integer>
                 }
                 dir.commit();
                 out().println("wrote:     " + dir.finalPath("summary.json") + (r.topK() != null ? ", " + dir.finalPath("neighbors.tsv") : ""));
+            } catch (IOException e) {
+                throw AtomicOutputDir.cannotWrite(outDir, e);
             }
         }
         return 0;

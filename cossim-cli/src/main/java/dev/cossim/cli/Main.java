@@ -106,6 +106,7 @@ public final class Main {
             "sample-pairs", List.of("--samples"),
             "top-k", List.of("-k"),
             "k", List.of("-k"),
+            "checkpoint interval", List.of("--checkpoint-every"),
             "unused pattern", List.of("--unused", "--pattern"));
 
     /** A library parameter error in the words of the command that ran: its option's name where it has one. */

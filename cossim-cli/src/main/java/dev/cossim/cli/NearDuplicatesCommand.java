@@ -25,6 +25,9 @@ import dev.cossim.results.Group;
         "Every pair at or above a similarity threshold (at or below, for euclidean), joined into groups (connected components), largest first.",
         "Exact and untruncated: all qualifying pairs are found and counted; --max-pairs bounds the memory they take."})
 final class NearDuplicatesCommand extends AnalysisCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
+
     @Option(names = {"-t", "--threshold"}, required = true, paramLabel = "T",
             description = "Pairs with value >= T are near-duplicates (for euclidean: distance <= T).")
     double threshold;
@@ -38,7 +41,7 @@ final class NearDuplicatesCommand extends AnalysisCommand implements Callable<In
 
     @Override
     public Integer call() throws IOException {
-        AnalysisResult r = request(metric()).nearDuplicates(threshold, maxPairs).run();
+        AnalysisResult r = checkpoint.apply(request(metric()).nearDuplicates(threshold, maxPairs)).run();
         NearDuplicateGroups nd = r.nearDuplicates();
         PrintWriter o = out();
         printHeader(o, r);
@@ -101,6 +104,8 @@ final class NearDuplicatesCommand extends AnalysisCommand implements Callable<In
                             Integer.toString(q.j()), AnalysisReport.token(v, q.j()), Float.toString(q.similarity()))).iterator());
             dir.commit();
             o.println("wrote:     " + dir.finalPath("summary.json") + ", groups.tsv, pairs.tsv");
+        } catch (IOException e) {
+            throw AtomicOutputDir.cannotWrite(outDir, e);
         }
     }
 }

@@ -25,6 +25,9 @@ import java.util.stream.IntStream;
         "Per row: mean similarity to all the rows it is paired with, how many of those pairs reach a threshold (hubness),",
         "and the vector's norm, arithmetic mean and L1 mean (mean absolute value)."})
 final class RowStatsCommand extends AnalysisCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
+
     @Option(names = {"-t", "--threshold"}, required = true, paramLabel = "T",
             description = "A pair counts towards both rows' hubness when its value is >= T (for euclidean: <= T).")
     double threshold;
@@ -35,7 +38,7 @@ final class RowStatsCommand extends AnalysisCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException {
         Metric metric = metric();
-        AnalysisResult res = request(metric).rowStatistics(threshold).run();
+        AnalysisResult res = checkpoint.apply(request(metric).rowStatistics(threshold)).run();
         RowStatistics rs = res.rowStatistics();
         VectorStatistics vs = rs.vectors();
         int[] ids = rs.ids();

@@ -20,6 +20,9 @@ import dev.cossim.results.Pair;
 
 @Command(name = "top-pairs", description = "The M most similar pairs overall (or the least similar with --least), each unordered pair once; ties go to the lower ids.")
 final class TopPairsCommand extends AnalysisCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
+
     // No defaultValue: picocli would apply it after the hidden -k alias below and undo it (the field's value is the default).
     @Option(names = {"-n", "--count"}, paramLabel = "M", description = "How many pairs. Default: ${DEFAULT-VALUE}.")
     int count = 20;
@@ -36,7 +39,7 @@ final class TopPairsCommand extends AnalysisCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException {
         Metric metric = metric();
-        AnalysisResult r = request(metric).topPairs(count, least).run();
+        AnalysisResult r = checkpoint.apply(request(metric).topPairs(count, least)).run();
         Pair[] pairs = r.topPairs();
         PrintWriter o = out();
         printHeader(o, r);

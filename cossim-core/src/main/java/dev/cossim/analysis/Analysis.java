@@ -55,6 +55,8 @@ import java.util.function.Supplier;
  */
 public final class Analysis {
     private static final int DEFAULT_BINS = 2000;
+    /** Seconds between two saves of a checkpoint, unless the request says otherwise. */
+    public static final double DEFAULT_CHECKPOINT_SECONDS = 60;
 
     private EmbeddingModel model;
     /** Rows a caller already prepared and cut ({@link #ofPrepared}); then no model is read. */
@@ -89,6 +91,10 @@ public final class Analysis {
     private int heatmapSize;
     private Path matrixFile;
     private NpyMatrixWriter.Precision matrixPrecision = NpyMatrixWriter.Precision.F32;
+
+    private Path checkpointDir;
+    private double checkpointSeconds = DEFAULT_CHECKPOINT_SECONDS;
+    private boolean resume;
 
     private String kernelName = "auto";
     private TileKernel dots;
@@ -270,6 +276,29 @@ public final class Analysis {
         return this;
     }
 
+    /**
+     * Makes the run resumable: every {@code everySeconds} its merged state and the work units it has finished are
+     * saved to {@code dir/checkpoint.bin} (replaced atomically), and once more when every tile is done. The tiles are
+     * then cut into at most 256 units of fixed order, each reduced on its own and merged in unit order, so the result
+     * is the same to the last digit in every run of the request (whatever the threads or interruptions). Histogram,
+     * statistics, top-k, top pairs, near-duplicates and row statistics only. Without {@link #resume}, {@code dir} must
+     * hold no checkpoint yet.
+     */
+    public Analysis checkpoint(Path dir, double everySeconds) {
+        this.checkpointDir = dir;
+        this.checkpointSeconds = everySeconds;
+        return this;
+    }
+
+    /**
+     * Continues the checkpoint in {@link #checkpoint}'s directory, when it holds one (else starts from the first
+     * tile): its units are skipped. A checkpoint of another request, other rows or another format is refused.
+     */
+    public Analysis resume(boolean on) {
+        this.resume = on;
+        return this;
+    }
+
     /** The tile kernel by name: auto (default), blas, vector, scalar. */
     public Analysis kernel(String name) {
         this.kernelName = name == null ? "auto" : name;
@@ -384,6 +413,24 @@ public final class Analysis {
         if (matrixFile != null && !matrixFile.getFileName().toString().endsWith(".npy")) {
             throw new ParameterException("matrix file", matrixFile, "the file name must end in .npy");
         }
+        if (resume && checkpointDir == null) {
+            throw new ParameterException("resume", "true", "needs a checkpoint directory to resume from");
+        }
+        if (checkpointDir != null) {
+            if (submatrix || correlationVsCosine || heatmapSize > 0 || matrixFile != null) {
+                throw new ParameterException("checkpoint", checkpointDir, "only the histogram, statistics, top-k, top pairs, "
+                        + "near-duplicates and row statistics can be resumed; not submatrix values, correlation vs cosine, a heatmap or the matrix");
+            }
+            if (!(checkpointSeconds > 0) || !Double.isFinite(checkpointSeconds)) {
+                throw new ParameterException("checkpoint interval", checkpointSeconds, "must be a positive number of seconds");
+            }
+            if (java.nio.file.Files.exists(checkpointDir) && !java.nio.file.Files.isDirectory(checkpointDir)) {
+                throw CossimException.inFile(checkpointDir, "exists and is not a directory (the checkpoint directory)");
+            }
+            if (!resume && java.nio.file.Files.exists(checkpointDir.resolve(CheckpointFile.FILE))) {
+                throw CossimException.inFile(checkpointDir, "holds a checkpoint already: resume it, or remove it to start again");
+            }
+        }
         return this;
     }
 
@@ -415,6 +462,11 @@ public final class Analysis {
             }
             Prepared p = prepare(m, norm);
             RowMatrix rows = p.pairs.rows();
+            if (checkpointDir != null) {
+                // Every tile through the one (vector) summary pass: the scalar one, taken while the warm-up compiles,
+                // rounds the sums differently, and a resumed run must give the same statistics to the last digit.
+                Vectorization.get().awaitSummaryPass();
+            }
             if (summary && topK >= rows.size()) {
                 throw new ParameterException("top-k", topK, "must be less than the number of usable rows (" + rows.size() + ")");
             }
@@ -643,7 +695,8 @@ public final class Analysis {
                 int size = Math.min(heatmapSize, rows.size());
                 parts.add(() -> new PooledHeatmap(rows.size(), size));
             }
-            CompositeReducer c = ps.run(engine, () -> new CompositeReducer(parts), progress);
+            CompositeReducer c = checkpointDir == null ? ps.run(engine, () -> new CompositeReducer(parts), progress)
+                    : ps.runResumable(engine, () -> new CompositeReducer(parts), progress, checkpoints(ps, engine, bounds));
             AnalysisResult.Builder b = new AnalysisResult.Builder();
             if (iSummary >= 0) {
                 b.summary = c.part(iSummary, SummaryReducer.class);
@@ -686,6 +739,34 @@ public final class Analysis {
                 writer.close();
             }
         }
+    }
+
+    /** The checkpoint of this request over these rows: every option its result depends on, and the rows' fingerprint. */
+    private CheckpointFile<CompositeReducer> checkpoints(PairSet ps, AllPairsEngine engine, double[] bounds) {
+        List<String> req = new ArrayList<>();
+        req.add("metric " + metric.label());
+        req.add("rows " + selection.describe());
+        if (against != null) {
+            req.add("against " + against.describe());
+        }
+        if (summary) {
+            req.add("histogram " + bins + " bins over [" + bounds[0] + ", " + bounds[1] + "], top-k " + topK);
+        }
+        if (topPairs > 0) {
+            req.add((leastPairs ? "least " : "top ") + topPairs + " pairs");
+        }
+        if (nearDuplicates) {
+            req.add("near-duplicates at " + nearThreshold + ", max pairs " + nearMaxPairs);
+        }
+        if (rowStatistics) {
+            req.add("row statistics at " + rowThreshold);
+        }
+        req.add("kernel " + engine.kernel().name());
+        req.add("block " + engine.block());
+        CheckpointFile<CompositeReducer> f = new CheckpointFile<>(checkpointDir, checkpointSeconds, resume, String.join(", ", req),
+                CheckpointFile.fingerprint(ps.rows(), ps.split()), log);
+        f.check();
+        return f;
     }
 
     /** Writes the row (and column) ids beside the matrix, then renames the matrix into place. */

@@ -48,6 +48,11 @@ public final class AllPairsEngine {
         return threads;
     }
 
+    /** Rows per tile block. */
+    public int block() {
+        return block;
+    }
+
     /** Number of unordered pairs among n rows. */
     public static long pairs(long n) {
         return n * (n - 1) / 2;
@@ -99,17 +104,167 @@ public final class AllPairsEngine {
         return onWorkers((int) Math.min(threads, tiles), reducers, progress, (local, tile) -> {
             long t;
             while ((t = nextTile.getAndIncrement()) < tiles) {
-                TileScheduler.checkInterrupted();
-                int r0 = (int) (t / colBlocks) * block;
-                int c0 = split + (int) (t % colBlocks) * block;
-                int rows = Math.min(block, split - r0);
-                int cols = Math.min(block, n - c0);
-                kernel.dots(data, r0, rows, data, c0, cols, d, tile.values);
-                tile.set(r0, rows, c0, cols, false);
-                local.accept(tile);
-                progress.advance(tile.pairCount());
+                crossTile(m, split, colBlocks, t, tile, local, progress);
             }
         });
+    }
+
+    /** Tile t (row-major over row blocks of side A and column blocks of side B) of a rectangular run, into {@code local}. */
+    private void crossTile(RowMatrix m, int split, int colBlocks, long t, Tile tile, TileReducer<?> local, ProgressListener progress) {
+        TileScheduler.checkInterrupted();
+        int n = m.size();
+        int r0 = (int) (t / colBlocks) * block;
+        int c0 = split + (int) (t % colBlocks) * block;
+        int rows = Math.min(block, split - r0);
+        int cols = Math.min(block, n - c0);
+        kernel.dots(m.data(), r0, rows, m.data(), c0, cols, m.dim(), tile.values);
+        tile.set(r0, rows, c0, cols, false);
+        local.accept(tile);
+        progress.advance(tile.pairCount());
+    }
+
+    /** At most this many work units in a resumable run (fewer when the matrix has fewer row blocks or tiles). */
+    static final int MAX_UNITS = 256;
+
+    /**
+     * The pairs of {@code m} (all unordered pairs, or with {@code split >= 0} the rectangular block between packed
+     * rows {@code [0, split)} and {@code [split, size)}), cut into at most {@link #MAX_UNITS} work units in a fixed
+     * order that depends on the shape and block size only (not on the threads): for all pairs, runs of whole row
+     * blocks of about equal tile counts; for a rectangle, runs of consecutive tiles. Each unit is reduced into its own
+     * reducer, tile by tile in a fixed order, and the units are merged in unit order, so that the result is the same
+     * to the last bit whatever the threads, the timing or the interruptions; {@code checkpoints} receives the state
+     * now and then and on completion, and a state it returns at the start is continued (its units are skipped).
+     */
+    public <R extends TileReducer<R>> R runResumable(RowMatrix m, int split, Supplier<R> reducers, ProgressListener progress,
+                                                     Checkpoints<R> checkpoints) {
+        int n = m.size();
+        if (split > n) {
+            throw new IllegalArgumentException("split " + split + " outside [0, " + n + "]");
+        }
+        long[] starts = unitStarts(n, split);
+        int units = starts.length - 1;
+        ResumeState<R> loaded = checkpoints.load(units);
+        if (loaded != null && loaded.units != units) {
+            throw new IllegalArgumentException("the state has " + loaded.units + " units, this run " + units);
+        }
+        ResumeState<R> state = loaded != null ? loaded : new ResumeState<>(units);
+        int d = m.dim();
+        float[] data = m.data();
+        progress.begin(split < 0 ? "all-pairs" : "cross-pairs", split < 0 ? pairs(n) : (long) split * (n - split));
+        long restored = 0;
+        for (int u = 0; u < units; u++) {
+            if (state.isDone(u)) {
+                restored += unitPairs(n, split, starts[u], starts[u + 1]);
+            }
+        }
+        progress.advance(restored);
+        int todo = units - state.done();
+        if (todo == 0) {
+            progress.end();
+            return state.result();
+        }
+        AtomicInteger next = new AtomicInteger();
+        long interval = checkpoints.intervalNanos();
+        long[] lastSave = {System.nanoTime()};
+        try (TileScheduler s = new TileScheduler(Math.max(1, Math.min(threads, todo)), "cossim-tiles")) {
+            s.run(todo, w -> () -> {
+                Tile tile = new Tile(block * block);
+                int u;
+                while ((u = next.getAndIncrement()) < units) {
+                    synchronized (state) {
+                        if (state.isDone(u)) {
+                            continue;
+                        }
+                    }
+                    R local = reducers.get();
+                    if (split < 0) {
+                        for (int bi = (int) starts[u]; bi < starts[u + 1]; bi++) {
+                            int r0 = bi * block;
+                            int rows = Math.min(block, n - r0);
+                            TileKernel.RowBlock rowBlock = kernel.rowBlock(data, r0, rows, d);
+                            for (int c0 = r0; c0 < n; c0 += block) {
+                                TileScheduler.checkInterrupted();
+                                int cols = Math.min(block, n - c0);
+                                rowBlock.dots(data, c0, cols, tile.values);
+                                tile.set(r0, rows, c0, cols, c0 == r0);
+                                local.accept(tile);
+                                progress.advance(tile.pairCount());
+                            }
+                        }
+                    } else {
+                        int colBlocks = (n - split + block - 1) / block;
+                        for (long t = starts[u]; t < starts[u + 1]; t++) {
+                            crossTile(m, split, colBlocks, t, tile, local, progress);
+                        }
+                    }
+                    synchronized (state) {
+                        state.finish(u, local);
+                        long now = System.nanoTime();
+                        if (!state.complete() && now - lastSave[0] >= interval) {
+                            checkpoints.save(state);
+                            lastSave[0] = System.nanoTime();
+                        }
+                    }
+                }
+                return null;
+            });
+        } finally {
+            progress.end();
+        }
+        synchronized (state) {
+            checkpoints.save(state);
+            return state.result();
+        }
+    }
+
+    /**
+     * Unit u covers row blocks (all pairs) or tiles (a rectangle) {@code [starts[u], starts[u + 1])}. Row block bi of
+     * B holds B - bi tiles; units cut the row blocks where the running tile count passes each 1/U of the total.
+     */
+    long[] unitStarts(int n, int split) {
+        if (split < 0) {
+            int blocks = (n + block - 1) / block;
+            int units = Math.max(1, Math.min(blocks, MAX_UNITS));
+            long total = (long) blocks * (blocks + 1) / 2;
+            long[] starts = new long[units + 1];
+            int u = 1;
+            long seen = 0;
+            for (int bi = 0; bi < blocks - 1 && u < units; bi++) {
+                seen += blocks - bi;
+                if (seen * units >= u * total) {
+                    starts[u++] = bi + 1;
+                }
+            }
+            // Fewer cuts than units when the last blocks are small: the trailing units are dropped.
+            long[] out = java.util.Arrays.copyOf(starts, u + 1);
+            out[u] = blocks;
+            return out;
+        }
+        long tiles = (long) ((split + block - 1) / block) * ((n - split + block - 1) / block);
+        int units = (int) Math.max(1, Math.min(tiles, MAX_UNITS));
+        long[] starts = new long[units + 1];
+        for (int u = 0; u <= units; u++) {
+            starts[u] = tiles * u / units;
+        }
+        return starts;
+    }
+
+    /** The pairs of the unit covering {@code [from, to)} (row blocks or tiles, as {@link #unitStarts} cuts them). */
+    private long unitPairs(int n, int split, long from, long to) {
+        long p = 0;
+        if (split < 0) {
+            for (long bi = from; bi < to; bi++) {
+                long r0 = bi * block, rows = Math.min(block, n - r0);
+                p += rows * (rows - 1) / 2 + rows * (n - r0 - rows);
+            }
+            return p;
+        }
+        int colBlocks = (n - split + block - 1) / block;
+        for (long t = from; t < to; t++) {
+            long r0 = (t / colBlocks) * block, c0 = split + (t % colBlocks) * block;
+            p += Math.min(block, split - r0) * Math.min(block, n - c0);
+        }
+        return p;
     }
 
     /** One worker's loop: claims work until none is left, feeding its own reducer through its own tile buffer. */

@@ -9,12 +9,14 @@ public final class JitWarmUp {
     private JitWarmUp() {
     }
 
-    public static void inBackground(Runnable warmUp) {
+    /** @return whether the warm-up thread was started */
+    public static boolean inBackground(Runnable warmUp) {
         if (Runtime.getRuntime().availableProcessors() < 2) {
-            return;
+            return false;
         }
         Thread t = new Thread(warmUp, "cossim-warm-up");
         t.setDaemon(true);
         t.start();
+        return true;
     }
 }

@@ -50,4 +50,10 @@ public record PairSet(RowMatrix rows, int split) {
     public <R extends TileReducer<R>> R run(AllPairsEngine engine, Supplier<R> reducers, ProgressListener progress) {
         return rectangular() ? engine.runCross(rows, split, reducers, progress) : engine.run(rows, reducers, progress);
     }
+
+    /** As {@link #run}, resumable and in a fixed merge order: see {@link AllPairsEngine#runResumable}. */
+    public <R extends TileReducer<R>> R runResumable(AllPairsEngine engine, Supplier<R> reducers, ProgressListener progress,
+                                                     Checkpoints<R> checkpoints) {
+        return engine.runResumable(rows, split, reducers, progress, checkpoints);
+    }
 }

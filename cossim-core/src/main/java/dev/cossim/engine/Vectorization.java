@@ -77,13 +77,37 @@ public final class Vectorization {
         if (!vectorApi || !summaryWarmUpStarted.compareAndSet(false, true)) {
             return;
         }
-        JitWarmUp.inBackground(() -> {
-            summaryPassReady = false;
+        // Not ready from now on (not from when the thread starts), so that awaitSummaryPass cannot slip through.
+        summaryPassReady = false;
+        if (!JitWarmUp.inBackground(() -> {
             try {
                 warmUp.run();
             } finally {
-                summaryPassReady = true;
+                summaryPassDone();
             }
-        });
+        })) {
+            summaryPassDone();
+        }
+    }
+
+    private synchronized void summaryPassDone() {
+        summaryPassReady = true;
+        notifyAll();
+    }
+
+    /**
+     * Waits until a running warm-up of the summary pass has finished (at once when none runs): a run whose results
+     * must not depend on timing (a checkpointed one) then feeds every tile through the one vector pass, whose sums
+     * the scalar pass would round differently.
+     */
+    public synchronized void awaitSummaryPass() {
+        while (!summaryPassReady) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CancellationException("interrupted");
+            }
+        }
     }
 }

@@ -15,10 +15,19 @@ import java.util.stream.Stream;
 /**
  * Writes a set of output files so that none is ever seen half-written. A new directory is built under a hidden
  * temporary name beside the target ({@link AtomicFile#tempName}) and renamed into place by {@link #commit()}, its files
- * forced to disk first; into an existing directory, each file is an {@link AtomicFile}, committed in turn. Until
- * committed, {@link #close()} (or an interrupt, through a shutdown hook) deletes everything written.
+ * forced to disk first (two runs creating the same directory: the first rename wins, the other fails with a one-line
+ * error). Into an existing directory (which may hold other files: it is never replaced), each file is an
+ * {@link AtomicFile} of a name unique to the run, and the run's files are renamed into place together while it holds
+ * an exclusive lock on {@value #LOCK} in the directory, so that concurrent runs publish their sets one after the
+ * other and the directory always holds one run's whole set, never a mix. Until committed, {@link #close()} (or an
+ * interrupt, through a shutdown hook) deletes everything written.
  */
 public final class AtomicOutputDir implements AutoCloseable {
+    /** The lock file of an existing output directory (empty; left in place: deleting it would race other runs). */
+    public static final String LOCK = ".cossim.lock";
+    /** File locks belong to the JVM: runs in one JVM take their turns here first. */
+    private static final Object IN_JVM = new Object();
+
     private final Path target;
     private final Path work;
     private final boolean fresh;
@@ -66,6 +75,16 @@ public final class AtomicOutputDir implements AutoCloseable {
         }
     }
 
+    /**
+     * The one-line error of a failed write into output directory {@code dir} (a full disk, a read-only directory):
+     * names the directory, and the file where the JDK says which; nothing of the run is left (close discards it).
+     */
+    public static CossimException cannotWrite(Path dir, IOException e) {
+        String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getMessage() != null ? e.getMessage().replace('\n', ' ') : e.getClass().getSimpleName();
+        return CossimException.inFile(dir, "cannot write the results: " + why + " (nothing was written)");
+    }
+
     public Path target() {
         return target;
     }
@@ -85,8 +104,14 @@ public final class AtomicOutputDir implements AutoCloseable {
                 }
                 AtomicFile.move(work, target);
             } else {
-                for (AtomicFile f : pending) {
-                    f.commit();
+                synchronized (IN_JVM) {
+                    try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(target.resolve(LOCK),
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                         java.nio.channels.FileLock held = lock.lock()) {
+                        for (AtomicFile f : pending) {
+                            f.commit();
+                        }
+                    }
                 }
             }
             committed = true;

@@ -80,6 +80,7 @@ public final class NpyMatrixWriter implements AutoCloseable {
         }
         this.file = AtomicFile.create(target);
         try {
+            allocate(file.channel(), size, blockSize(dir));
             this.arena = Arena.ofShared();
             this.segment = file.channel().map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
         } catch (IOException | RuntimeException e) {
@@ -87,6 +88,31 @@ public final class NpyMatrixWriter implements AutoCloseable {
             throw e;
         }
         MemorySegment.copy(header, 0, segment, ValueLayout.JAVA_BYTE, 0, header.length);
+    }
+
+    /**
+     * Gives every block of the file real space before it is mapped, by writing one byte into each (a write into a
+     * hole allocates the block, or fails with "No space left on device" here, as an IOException, where a store through
+     * the mapping would be a SIGBUS). The free-space check alone cannot promise it: another writer may take the space
+     * meanwhile. One small write per block (about a second for 4 GB), not a second copy of the matrix.
+     */
+    private static void allocate(FileChannel ch, long size, long block) throws IOException {
+        java.nio.ByteBuffer zero = java.nio.ByteBuffer.allocate(1);
+        for (long pos = 0; pos < size; pos += block) {
+            zero.clear();
+            ch.write(zero, pos);
+        }
+        zero.clear();
+        ch.write(zero, size - 1);
+    }
+
+    private static long blockSize(Path dir) {
+        try {
+            long b = Files.getFileStore(dir).getBlockSize();
+            return b > 0 ? Math.min(b, 1 << 16) : 4096;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 4096;
+        }
     }
 
     /** Opens {@code target} for a matrix of the given shape (checks disk space; nothing is visible at target yet). */
@@ -117,6 +143,16 @@ public final class NpyMatrixWriter implements AutoCloseable {
     }
 
     void write(long row, long col, float[] src, int from, int count, short[] scratch) {
+        try {
+            store(row, col, src, from, count, scratch);
+        } catch (InternalError e) {
+            // A fault on the mapping (SIGBUS): the file's space went away under it, e.g. truncated or a full disk
+            // whose blocks the allocation could not reserve (a sparse-only file system).
+            throw CossimException.inFile(target, "the disk is full or the file was cut short while the matrix was written to it");
+        }
+    }
+
+    private void store(long row, long col, float[] src, int from, int count, short[] scratch) {
         long off = dataStart + (row * cols + col) * precision.bytes;
         if (precision == Precision.F32) {
             MemorySegment.copy(src, from, segment, F32_LE, off, count);

@@ -124,14 +124,17 @@ class AtomicFileTest {
         } finally {
             pool.shutdownNow();
         }
+        List<Integer> from = new ArrayList<>();
         for (String name : List.of("summary.json", "rows.tsv")) {
             byte[] got = Files.readAllBytes(out.resolve(name));
             int w = got.length - CHUNK * CHUNKS;
             assertTrue(w >= 0 && w < WRITERS, name + ": length " + got.length + " is one run's");
             assertArrayEquals(content(w), got, name + " is exactly run " + w + "'s");
+            from.add(w);
         }
+        assertEquals(from.get(0), from.get(1), "both files are the same run's: the runs' sets are not mixed");
         try (Stream<Path> s = Files.list(out)) {
-            assertEquals(List.of("rows.tsv", "summary.json"), s.map(p -> p.getFileName().toString()).sorted().toList());
+            assertEquals(List.of(AtomicOutputDir.LOCK, "rows.tsv", "summary.json"), s.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
 

@@ -16,7 +16,6 @@ import java.util.Locale;
  */
 public final class HtmlReport {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.util.regex.Pattern SCRIPT_OPENER = java.util.regex.Pattern.compile("<((?i)script)");
     /** Groups listed in the page; the rest are counted. */
     static final int MAX_GROUPS_SHOWN = 200;
     /** Groups longer than this fold their tokens: the first {@link #GROUP_TOKENS_SHOWN}, the rest behind "show all". */
@@ -131,11 +130,11 @@ public final class HtmlReport {
             sims.add(Math.round(s * 1e4) / 1e4);
         }
         try {
-            // Inside a script element the HTML parser reacts to three sequences only: "</" (the end tag), and "<!--"
-            // and "<script" (a token "<!--" with a later "<script>" put it into its double-escaped script state, and
-            // the page's figures, groups and search vanished). JSON escapes keep the tokens exact for JSON.parse.
-            return SCRIPT_OPENER.matcher(JSON.writeValueAsString(root).replace("</", "<\\/").replace("<!--", "\\u003c!--"))
-                    .replaceAll("\\\\u003c$1");
+            // Inside a script element the HTML parser reacts to "</" (the end tag), "<!--" and "<script" (a token "<!--"
+            // with a later "<script>" put it into its double-escaped script state, and the page's figures, groups and
+            // search vanished). Every <, > and & is written as its JSON escape (they occur only inside strings), so no
+            // token can change how the page parses, and JSON.parse still gives the tokens exactly.
+            return JSON.writeValueAsString(root).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
