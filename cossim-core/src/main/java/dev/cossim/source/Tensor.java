@@ -29,7 +29,14 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
 
     public Tensor {
         shape = shape.clone();
-        long expected = elementCount(shape) * dtype.size();
+        long expected;
+        try {
+            expected = Math.multiplyExact(elementCount(shape), dtype.size());
+        } catch (ArithmeticException e) {
+            throw CossimException.inFile(origin, "tensor '" + name + "' has shape " + Arrays.toString(shape) + ", too large to address");
+        } catch (CossimException e) {
+            throw CossimException.inFile(origin, "tensor '" + name + "' has a " + e.getMessage());
+        }
         if (data.byteSize() != expected) {
             throw CossimException.inFile(origin, "tensor '" + name + "' has " + data.byteSize()
                     + " bytes of data but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + expected);
