@@ -76,6 +76,7 @@ public final class VocabularyFiles {
         if (model == null || model.get("vocab") == null) {
             throw CossimException.inFile(origin, "tokenizer.json has no model.vocab");
         }
+        TokenizerJsonCheck.checkForVocabulary(origin, root);
         JsonNode vocab = model.get("vocab");
         List<Map.Entry<String, Integer>> pairs = new ArrayList<>();
         if (vocab.isObject()) {
