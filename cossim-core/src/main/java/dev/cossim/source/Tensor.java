@@ -110,27 +110,25 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
         };
     }
 
-    /** Copies {@code len} elements starting at flat index {@code from} into {@code dst[dstOff..]} as float32. */
+    /**
+     * Copies {@code len} elements starting at flat index {@code from} into {@code dst[dstOff..]} as float32. One small
+     * method per dtype, each with its layout fixed before any loop: float32 is one bulk copy in either byte order
+     * (MemorySegment.copy swaps bytes itself). The former single method, choosing the layout inside its loops, was
+     * being compiled by C2 when JDK 25 crashed in Compile::final_graph_reshaping_walk (docs/fuzzing.md).
+     */
     public void readFloats(long from, float[] dst, int dstOff, int len) {
         long off = from * dtype.size();
-        boolean le = order == ByteOrder.LITTLE_ENDIAN;
         switch (dtype) {
-            case F32 -> {
-                if (le == (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN)) {
-                    MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED, off, dst, dstOff, len);
-                } else {
-                    for (int i = 0; i < len; i++) {
-                        dst[dstOff + i] = data.get(le ? F32_LE : F32_BE, off + 4L * i);
-                    }
-                }
-            }
+            case F32 -> MemorySegment.copy(data, order == ByteOrder.LITTLE_ENDIAN ? F32_LE : F32_BE, off, dst, dstOff, len);
             case F16, BF16 -> HalfFloats.widen(dtype, data, off, order, dst, dstOff, len);
-            case F64 -> {
-                for (int i = 0; i < len; i++) {
-                    dst[dstOff + i] = (float) data.get(le ? F64_LE : F64_BE, off + 8L * i);
-                }
-            }
+            case F64 -> readF64(data, order == ByteOrder.LITTLE_ENDIAN ? F64_LE : F64_BE, off, dst, dstOff, len);
             default -> throw new CossimException(origin + ": tensor '" + name + "' of dtype " + dtype + " is not floating point");
+        }
+    }
+
+    private static void readF64(MemorySegment data, ValueLayout.OfDouble layout, long off, float[] dst, int dstOff, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[dstOff + i] = (float) data.get(layout, off + 8L * i);
         }
     }
 

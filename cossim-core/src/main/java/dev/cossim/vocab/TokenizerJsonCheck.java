@@ -60,6 +60,7 @@ public final class TokenizerJsonCheck {
         if (root == null || !root.isObject()) {
             throw bad("is not a JSON object");
         }
+        numbersInRange(root);
         JsonNode model = root.get("model");
         if (model == null || !model.isObject()) {
             throw bad("has no model object");
@@ -91,7 +92,13 @@ public final class TokenizerJsonCheck {
         switch (type) {
             case "WordPiece", "WordLevel", "BPE" -> {
                 if (vocab == null || !vocab.isObject()) {
-                    throw bad("model." + "vocab of a " + type + " model is not an object");
+                    throw bad("model.vocab of a " + type + " model is not an object");
+                }
+                for (var it = vocab.fields(); it.hasNext(); ) {
+                    var e = it.next();
+                    if (!tokenId(e.getValue())) {
+                        throw bad("model.vocab gives '" + e.getKey() + "' the id " + e.getValue() + ", not a token id (0 to 2^31 - 1)");
+                    }
                 }
                 JsonNode unk = model.get("unk_token");
                 boolean optional = type.equals("BPE");
@@ -104,8 +111,8 @@ public final class TokenizerJsonCheck {
                 } else if (!vocab.has(unk.asText())) {
                     throw bad("model.unk_token '" + unk.asText() + "' is not in the " + type + " vocabulary");
                 }
-                if (type.equals("BPE") && !model.path("merges").isArray()) {
-                    throw bad("has a BPE model without a merges array");
+                if (type.equals("BPE")) {
+                    merges(model);
                 }
             }
             case "Unigram" -> {
@@ -180,7 +187,7 @@ public final class TokenizerJsonCheck {
                 throw bad("post_processor special token '" + e.getKey() + "' is not {id, ids, tokens} with as many ids as tokens");
             }
             for (JsonNode id : ids) {
-                if (!id.isIntegralNumber() || !id.canConvertToLong() || id.asLong() < 0 || id.asLong() > 0xffffffffL) {
+                if (!tokenId(id)) {
                     throw bad("post_processor special token '" + e.getKey() + "' has an id " + id + " that is not a token id");
                 }
             }
@@ -201,9 +208,70 @@ public final class TokenizerJsonCheck {
                     }
                 } else if (seq == null || !(seq.path("id").asText().equals("A") || seq.path("id").asText().equals("B"))) {
                     throw bad("post_processor " + part + " template has a piece that is neither a SpecialToken nor Sequence A or B");
+                } else if (part.equals("single") && !seq.path("id").asText().equals("A")) {
+                    // The native library indexes the one sequence it has by B's position and panics.
+                    throw bad("post_processor single template names Sequence B; a single sequence is A");
                 }
             }
         }
+    }
+
+    /**
+     * A BPE model's merges: pairs of tokens, as "a b" strings or [a, b] arrays. With a continuing_subword_prefix the
+     * native library cuts that many bytes off each pair's second token: a token shorter than the prefix, or a cut inside
+     * a character, panics (tokenizers 0.21.4, models/bpe/model.rs:186), so it is refused here.
+     */
+    private void merges(JsonNode model) {
+        JsonNode merges = model.get("merges");
+        if (merges == null || !merges.isArray()) {
+            throw bad("has a BPE model without a merges array");
+        }
+        JsonNode prefixNode = model.get("continuing_subword_prefix");
+        byte[] prefix = prefixNode == null || !prefixNode.isTextual() ? new byte[0]
+                : prefixNode.asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < merges.size(); i++) {
+            JsonNode m = merges.get(i);
+            String second;
+            if (m.isTextual()) {
+                String[] parts = m.asText().split(" ", -1);
+                second = parts.length == 2 ? parts[1] : null;
+            } else if (m.isArray() && m.size() == 2 && m.get(0).isTextual() && m.get(1).isTextual()) {
+                second = m.get(1).asText();
+            } else {
+                second = null;
+            }
+            if (second == null) {
+                throw bad("BPE merge " + i + " is not a pair of tokens (\"a b\" or [\"a\", \"b\"])");
+            }
+            byte[] b = second.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (b.length < prefix.length || (b.length > prefix.length && (b[prefix.length] & 0xc0) == 0x80)) {
+                throw bad("BPE merge " + i + " has a second token '" + second + "' that does not start with the continuing_subword_prefix '"
+                        + prefixNode.asText() + "'");
+            }
+        }
+    }
+
+    /**
+     * Every number of the document within double range: Jackson reads 1e309 as infinity, the native library's JSON
+     * parser refuses it, and inside a decoder that refusal is a panic (tokenizers 0.21.4, decoders/mod.rs:90).
+     */
+    private void numbersInRange(JsonNode root) {
+        java.util.ArrayDeque<JsonNode> todo = new java.util.ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            JsonNode n = todo.pop();
+            if (n.isNumber() && !Double.isFinite(n.doubleValue())) {
+                throw bad("has a number out of range: " + n.asText());
+            }
+            if (n.isContainerNode()) {
+                n.forEach(todo::push);
+            }
+        }
+    }
+
+    /** A token id as cossim uses them: a row of an embedding matrix, an int. */
+    private static boolean tokenId(JsonNode id) {
+        return id.isIntegralNumber() && id.canConvertToInt() && id.asInt() >= 0;
     }
 
     /**

@@ -50,6 +50,10 @@ public final class FuzzMain {
             r = f.fuzz(seed, Duration.ofMillis((long) (seconds * 1000)), findings);
         }
         System.out.println(r.line());
+        if (Boolean.getBoolean("cossim.fuzz.verbose")) {
+            r.outcomes().entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(25)
+                    .forEach(e -> System.out.println("  " + e.getValue() + "  " + e.getKey()));
+        }
         for (Fuzzer.Finding x : r.findings()) {
             System.out.println("FINDING " + x.signature() + " -> " + x.saved());
         }

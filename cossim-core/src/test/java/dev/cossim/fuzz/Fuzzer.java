@@ -69,7 +69,7 @@ public final class Fuzzer implements AutoCloseable {
     }
 
     public record Report(String target, long executions, long accepted, long refused, int corpus, List<Finding> findings,
-                         Duration elapsed) {
+                         Duration elapsed, Map<String, Long> outcomes) {
         public String line() {
             double s = Math.max(1e-3, elapsed.toMillis() / 1000.0);
             return String.format("%-14s executions %9d  accepted %8d  refused %9d  corpus %5d  findings %d  %.0f s  %.0f exec/s",
@@ -210,10 +210,14 @@ public final class Fuzzer implements AutoCloseable {
         int maxSize = 2 * target.seeds().stream().mapToInt(s -> s.bytes().length).max().orElse(0) + 4096;
         Mutator mutator = new Mutator(random, maxSize);
         List<FuzzTarget.Seed> corpus = new ArrayList<>(target.seeds());
+        // The inputs that were read (seeds and new results): half the parents come from here, so that the run keeps
+        // working past the first checks instead of drifting into inputs that only the parser sees.
+        List<FuzzTarget.Seed> accepted = new ArrayList<>(target.seeds());
         Set<String> features = new HashSet<>();
+        Map<String, Long> outcomes = new HashMap<>();
         Map<String, Finding> findings = new HashMap<>();
         long executions = 0;
-        long accepted = 0;
+        long acceptedCount = 0;
         long refused = 0;
         long start = System.nanoTime();
         long end = start + budget.toNanos();
@@ -224,18 +228,19 @@ public final class Fuzzer implements AutoCloseable {
             if (o.kind() != Kind.ACCEPTED) {
                 record(findings, "seed-not-accepted", o.feature() + (o.detail() == null ? "" : "\n" + o.detail()), s, findingsDir);
             } else {
-                accepted++;
+                acceptedCount++;
             }
             features.add(o.feature());
         }
         while (System.nanoTime() < end && findings.size() < MAX_FINDINGS) {
-            FuzzTarget.Seed parent = corpus.get(random.nextInt(corpus.size()));
+            List<FuzzTarget.Seed> pool = random.nextBoolean() ? accepted : corpus;
+            FuzzTarget.Seed parent = pool.get(random.nextInt(pool.size()));
             byte[] other = corpus.get(random.nextInt(corpus.size())).bytes();
             FuzzTarget.Seed child = new FuzzTarget.Seed(parent.fileName(), mutator.mutate(parent.bytes(), other, target.dictionary()));
             Outcome o = execute(child.fileName(), child.bytes());
             executions++;
             switch (o.kind()) {
-                case ACCEPTED -> accepted++;
+                case ACCEPTED -> acceptedCount++;
                 case REFUSED -> refused++;
                 case FINDING -> {
                     record(findings, o.feature() + " " + signature(o.detail()), o.detail(), child, findingsDir);
@@ -244,7 +249,13 @@ public final class Fuzzer implements AutoCloseable {
                     }
                 }
             }
+            if (!o.isFinding() && (outcomes.size() < 100_000 || outcomes.containsKey(o.feature()))) {
+                outcomes.merge(o.feature(), 1L, Long::sum);
+            }
             if (!o.isFinding() && features.add(o.feature())) {
+                if (o.kind() == Kind.ACCEPTED && accepted.size() < MAX_CORPUS) {
+                    accepted.add(child);
+                }
                 if (corpus.size() >= MAX_CORPUS) {
                     corpus.set(target.seeds().size() + random.nextInt(corpus.size() - target.seeds().size()), child);
                 } else {
@@ -254,8 +265,8 @@ public final class Fuzzer implements AutoCloseable {
         }
         List<Finding> list = new ArrayList<>(findings.values());
         list.sort(Comparator.comparing(Finding::signature));
-        return new Report(target.name(), executions, accepted, refused, corpus.size(), list,
-                Duration.ofNanos(System.nanoTime() - start));
+        return new Report(target.name(), executions, acceptedCount, refused, corpus.size(), list,
+                Duration.ofNanos(System.nanoTime() - start), outcomes);
     }
 
     private void record(Map<String, Finding> findings, String signature, String detail, FuzzTarget.Seed input, Path findingsDir) {

@@ -1,6 +1,14 @@
 package dev.cossim.fuzz;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
@@ -21,6 +29,9 @@ final class Mutator {
             "\"\"", "{}", "[]", "\\u0000", "\\ud83d\\ude00", "\\ud83d", "\\udc00", "\\\"", "\\\\", "\u0000", "\n", "\r\n",
             "\t", " ", "L", "é", "\uD83D\uDE00", "<", ">", "&", "#", "/", "..", "../", "\\", "[UNK]", "<unk>", "\uFFFD"};
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
     private final RandomGenerator random;
     private final int maxSize;
 
@@ -33,8 +44,11 @@ final class Mutator {
     byte[] mutate(byte[] in, byte[] other, List<String> dictionary) {
         byte[] b = in;
         int n = 1 + random.nextInt(random.nextInt(4) + 1);
+        // A JSON document is mostly mutated as a tree (all stacked mutations), sometimes byte by byte.
+        boolean asTree = in.length > 0 && in[0] == '{' && random.nextInt(4) != 0;
         for (int i = 0; i < n; i++) {
-            b = once(b, other, dictionary);
+            byte[] t = asTree ? tree(b, other, dictionary) : null;
+            b = t != null ? t : once(b, other, dictionary);
             if (b.length > maxSize) {
                 b = Arrays.copyOf(b, maxSize);
             }
@@ -103,6 +117,92 @@ final class Mutator {
                 yield splice(b, from, to, t.getBytes(StandardCharsets.UTF_8));
             }
         };
+    }
+
+    /**
+     * A JSON document mutated as a tree, so that the result is still JSON and gets past the parser to the checks
+     * behind it: a value replaced (boundary numbers, dictionary strings, null, empty containers, another subtree of
+     * this or the other document), a field or element removed or duplicated, a key renamed. Null when {@code b} is not
+     * a JSON object.
+     */
+    private byte[] tree(byte[] b, byte[] other, List<String> dictionary) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(b);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        if (root == null || !root.isObject()) {
+            return null;
+        }
+        List<JsonNode> containers = new ArrayList<>();
+        List<JsonNode> all = new ArrayList<>();
+        collect(root, containers, all);
+        if (other != null && other.length > 0 && other[0] == '{') {
+            try {
+                JsonNode o = JSON.readTree(other);
+                if (o != null) {
+                    collect(o, new ArrayList<>(), all);
+                }
+            } catch (IOException | RuntimeException e) {
+                // only this document's subtrees then
+            }
+        }
+        JsonNode c = containers.get(random.nextInt(containers.size()));
+        if (c.isEmpty()) {
+            return null;
+        }
+        if (c instanceof ObjectNode o) {
+            List<String> keys = new ArrayList<>();
+            o.fieldNames().forEachRemaining(keys::add);
+            String k = keys.get(random.nextInt(keys.size()));
+            switch (random.nextInt(4)) {
+                case 0 -> o.remove(k);
+                case 1 -> {
+                    JsonNode v = o.remove(k);
+                    o.set(dictionary.isEmpty() || random.nextBoolean() ? k + pick(TOKENS) : unquote(pick(dictionary)), v);
+                }
+                default -> o.set(k, value(all, dictionary));
+            }
+        } else if (c instanceof ArrayNode a) {
+            int i = random.nextInt(a.size());
+            switch (random.nextInt(4)) {
+                case 0 -> a.remove(i);
+                case 1 -> a.insert(i, a.get(i).deepCopy());
+                default -> a.set(i, value(all, dictionary));
+            }
+        }
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private JsonNode value(List<JsonNode> all, List<String> dictionary) {
+        return switch (random.nextInt(8)) {
+            case 0 -> NODES.numberNode(INTERESTING[random.nextInt(INTERESTING.length)]);
+            case 1 -> NODES.numberNode(random.nextInt(64) - 8);
+            case 2 -> NODES.textNode(dictionary.isEmpty() ? pick(TOKENS) : unquote(pick(dictionary)));
+            case 3 -> NODES.textNode(pick(TOKENS));
+            case 4 -> random.nextBoolean() ? NODES.nullNode() : NODES.booleanNode(random.nextBoolean());
+            case 5 -> random.nextBoolean() ? NODES.objectNode() : NODES.arrayNode();
+            default -> all.get(random.nextInt(all.size())).deepCopy();
+        };
+    }
+
+    private static void collect(JsonNode n, List<JsonNode> containers, List<JsonNode> all) {
+        all.add(n);
+        if (n.isContainerNode()) {
+            containers.add(n);
+            for (JsonNode c : n) {
+                collect(c, containers, all);
+            }
+        }
+    }
+
+    private static String unquote(String s) {
+        return s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
     }
 
     /** A boundary integer written over 1, 2, 4 or 8 bytes, little- or big-endian. */
