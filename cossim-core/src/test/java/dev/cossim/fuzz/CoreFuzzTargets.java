@@ -20,7 +20,6 @@ import dev.cossim.vocab.VocabularyFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -220,25 +219,11 @@ public final class CoreFuzzTargets {
     // ---- file bytes from the specs ----
 
     static byte[] safetensorsBytes(String header, byte[] data) {
-        byte[] h = utf8(header);
-        return cat(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array(), h, data);
+        return TestFiles.safetensorsBytes(header, data);
     }
 
     static byte[] npyBytes(int major, String dict, byte[] data) {
-        int prefix = major == 1 ? 10 : 12;
-        StringBuilder h = new StringBuilder(dict);
-        while ((prefix + h.length() + 1) % 64 != 0) {
-            h.append(' ');
-        }
-        h.append('\n');
-        byte[] hb = h.toString().getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer len = ByteBuffer.allocate(major == 1 ? 2 : 4).order(ByteOrder.LITTLE_ENDIAN);
-        if (major == 1) {
-            len.putShort((short) hb.length);
-        } else {
-            len.putInt(hb.length);
-        }
-        return cat(new byte[]{(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0}, len.array(), hb, data);
+        return TestFiles.npyBytes(major, dict, data);
     }
 
     static byte[] utf8(String s) {

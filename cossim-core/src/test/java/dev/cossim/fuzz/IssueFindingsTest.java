@@ -42,6 +42,10 @@ class IssueFindingsTest {
         // Was ArithmeticException: integer overflow in BatchFile.<init>.
         Path b = TestFiles.write(dir.resolve("b.npy"), CoreFuzzTargets.cat(NpyHeader.format("<f4", 4611686018427387904L, 2, 4), new byte[32]));
         refused(b, ".npy shape (4611686018427387904, 2, 4) too large to address", () -> BatchFile.open(b, null).close());
+        // Found by bench/fuzz.sh: 2^63 - 1 one-byte elements fit a signed size, and the data's end wrapped past it
+        // (IndexOutOfBoundsException from the mapping's slice).
+        Path c = TestFiles.write(dir.resolve("c.npy"), CoreFuzzTargets.cat(NpyHeader.format("|u1", Long.MAX_VALUE), new byte[26]));
+        refused(c, "truncated .npy file: shape needs 9223372036854775807 bytes of data, file has 26", () -> NpyFile.open(c).close());
     }
 
     @Test

@@ -55,16 +55,26 @@ public final class TestFiles {
 
     /** A safetensors file: 8-byte little-endian header length, the JSON header, then the data buffer. */
     public static Path safetensors(Path file, String headerJson, byte[] data) {
+        return write(file, safetensorsBytes(headerJson, data));
+    }
+
+    /** The bytes of a safetensors file (see {@link #safetensors}). */
+    public static byte[] safetensorsBytes(String headerJson, byte[] data) {
         byte[] h = headerJson.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).array());
         out.writeBytes(h);
         out.writeBytes(data);
-        return write(file, out.toByteArray());
+        return out.toByteArray();
     }
 
     /** A .npy file of format version {@code major} with the given header dict, padded to a 64-byte boundary. */
     public static Path npy(Path file, int major, String dict, byte[] data) {
+        return write(file, npyBytes(major, dict, data));
+    }
+
+    /** The bytes of a .npy file (see {@link #npy}). */
+    public static byte[] npyBytes(int major, String dict, byte[] data) {
         int prefix = major == 1 ? 10 : 12;
         StringBuilder h = new StringBuilder(dict);
         while ((prefix + h.length() + 1) % 64 != 0) {
@@ -81,7 +91,7 @@ public final class TestFiles {
         }
         out.writeBytes(hb);
         out.writeBytes(data);
-        return write(file, out.toByteArray());
+        return out.toByteArray();
     }
 
     /** An ONNX TensorProto (onnx.proto): dims (1, packed), data_type (2), name (8), raw_data (9) or float_data (4). */
