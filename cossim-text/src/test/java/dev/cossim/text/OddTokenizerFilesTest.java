@@ -50,7 +50,11 @@ class OddTokenizerFilesTest {
             "decoder-sequence|decoder of type Sequence has no decoders array",
             "special-ids|post_processor special token '[CLS]' is not {id, ids, tokens} with as many ids as tokens",
             "unigram-unk|model.unk_id 99 is not an index into the Unigram vocabulary of 8",
-            "model-type|model.type 'Wordpiece' is not WordPiece, BPE, WordLevel or Unigram"})
+            "model-type|model.type 'Wordpiece' is not WordPiece, BPE, WordLevel or Unigram",
+            // Found by fuzzing, each a panic of the native library:
+            "bpe-prefix|BPE merge 0 has a second token 'e' that does not start with the continuing_subword_prefix 'pre'",
+            "single-b|post_processor single template names Sequence B; a single sequence is A",
+            "decoder-number|has a number out of range: Infinity"})
     void refusedBeforeTheNativeLibrary(String kind, String message) {
         String json = switch (kind) {
             case "template" -> TEMPLATE_MISSING_TOKEN;
@@ -62,6 +66,10 @@ class OddTokenizerFilesTest {
             case "special-ids" -> WP.replace("\"ids\":[2]", "\"ids\":[2,3]");
             case "unigram-unk" -> TokenizerSeeds.UNIGRAM.replace("\"unk_id\":0", "\"unk_id\":99");
             case "model-type" -> WP.replace("\"type\":\"WordPiece\",\"unk_token\"", "\"type\":\"Wordpiece\",\"unk_token\"");
+            case "bpe-prefix" -> TokenizerSeeds.BPE.replace("\"continuing_subword_prefix\":\"\"", "\"continuing_subword_prefix\":\"pre\"");
+            case "single-b" -> WP.replaceFirst("\\{\"Sequence\":\\{\"id\":\"A\"", "{\"Sequence\":{\"id\":\"B\"");
+            case "decoder-number" -> TokenizerSeeds.UNIGRAM.replace("\"decoder\":{\"type\":\"Metaspace\",\"replacement\":\"\\u2581\",\"prepend_scheme\":\"always\"",
+                    "\"decoder\":{\"type\":\"Metaspace\",\"replacement\":\"\\u2581\",\"prepend_scheme\":1e309");
             default -> throw new IllegalArgumentException(kind);
         };
         Path f = write(dir, kind + ".json", json);
