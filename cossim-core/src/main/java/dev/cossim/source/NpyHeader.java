@@ -185,7 +185,7 @@ public record NpyHeader(int major, String descr, DType dtype, ByteOrder order, l
         };
         long dataStart = headerStart + headerLen;
         long bytes = dataBytes(origin, shape, dtype);
-        if (dataStart + bytes > size) {
+        if (bytes > size - dataStart) { // not dataStart + bytes: that wraps for a shape of 2^63 - 1 bytes
             throw CossimException.inFile(origin, "truncated .npy file: shape needs " + bytes + " bytes of data, file has "
                     + (size - dataStart));
         }

@@ -7,7 +7,6 @@ import dev.cossim.CossimException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -50,6 +49,8 @@ public final class OnnxFile implements TensorFile {
         StreamSource src = () -> {
             CodedInputStream in = CodedInputStream.newInstance(f.segment().asByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
             in.enableAliasing(true);
+            // Every length on the wire is checked against the file's end before anything is made of that size.
+            in.pushLimit((int) f.size());
             return in;
         };
         return new OnnxFile(path.toString(), path.toAbsolutePath().getParent(), src, f);
@@ -178,7 +179,7 @@ public final class OnnxFile implements TensorFile {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw CossimException.inFile(origin, "not a valid ONNX model (corrupt protobuf: " + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new UncheckedIOException(origin + ": " + e.getMessage(), e);
+            throw CossimException.inFile(origin, "cannot read: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cossim.source;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -28,7 +29,8 @@ public final class SafetensorsFile implements TensorFile {
     /** The reference implementation refuses headers over 100 MB; so do we, before allocating anything. */
     static final long MAX_HEADER = 100L * 1024 * 1024;
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private record Entry(TensorInfo info, DType dtype, long begin, long end) {
     }
@@ -116,7 +118,8 @@ public final class SafetensorsFile implements TensorFile {
             }
             shape[i] = d.asLong();
         }
-        if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()) {
+        if (off == null || !off.isArray() || off.size() != 2 || !off.get(0).isIntegralNumber() || !off.get(1).isIntegralNumber()
+                || !off.get(0).canConvertToLong() || !off.get(1).canConvertToLong()) {
             throw CossimException.inFile(path, where + " has no data_offsets [begin, end]");
         }
         long begin = off.get(0).asLong();
@@ -138,14 +141,18 @@ public final class SafetensorsFile implements TensorFile {
     }
 
     private static void checkNoOverlap(Path path, Map<String, Entry> entries) {
-        List<Entry> sorted = new ArrayList<>(entries.values());
+        // Empty tensors take no bytes and overlap nothing; each other tensor must start at or after the end of
+        // every one before it (compared with the furthest end so far, not only the neighbour's).
+        List<Entry> sorted = new ArrayList<>(entries.values().stream().filter(e -> e.end() > e.begin()).toList());
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
-        for (int i = 1; i < sorted.size(); i++) {
-            Entry a = sorted.get(i - 1);
-            Entry b = sorted.get(i);
-            if (b.begin() < a.end() && b.end() > b.begin()) {
-                throw CossimException.inFile(path, "tensors '" + a.info().name() + "' and '" + b.info().name()
+        Entry furthest = null;
+        for (Entry b : sorted) {
+            if (furthest != null && b.begin() < furthest.end()) {
+                throw CossimException.inFile(path, "tensors '" + furthest.info().name() + "' and '" + b.info().name()
                         + "' have overlapping data_offsets");
+            }
+            if (furthest == null || b.end() > furthest.end()) {
+                furthest = b;
             }
         }
     }

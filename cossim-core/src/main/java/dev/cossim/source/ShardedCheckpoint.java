@@ -31,16 +31,27 @@ public final class ShardedCheckpoint implements TensorFile {
     public static ShardedCheckpoint open(Path index) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(Files.readString(index));
+            root = new ObjectMapper().readTree(Files.readAllBytes(index));
         } catch (IOException e) {
-            throw CossimException.inFile(index, "cannot read the shard index: " + e.getMessage().split("\n")[0]);
+            throw CossimException.inFile(index, "cannot read the shard index: " + String.valueOf(e.getMessage()).split("\n")[0]);
         }
         JsonNode wm = root == null ? null : root.get("weight_map");
         if (wm == null || !wm.isObject()) {
             throw CossimException.inFile(index, "shard index has no weight_map object");
         }
         Map<String, String> map = new LinkedHashMap<>();
-        wm.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
+        for (var it = wm.fields(); it.hasNext(); ) {
+            var e = it.next();
+            String shard = e.getValue().isTextual() ? e.getValue().asText() : null;
+            // Hugging Face writes shard names as plain file names beside the index; anything else (a path, a NUL)
+            // is refused rather than followed.
+            if (shard == null || shard.isEmpty() || shard.equals(".") || shard.equals("..") || shard.indexOf('/') >= 0
+                    || shard.indexOf('\\') >= 0 || shard.indexOf('\0') >= 0) {
+                throw CossimException.inFile(index, "weight_map gives tensor '" + e.getKey() + "' the shard " + e.getValue()
+                        + ", not a file name in the index's directory");
+            }
+            map.put(e.getKey(), shard);
+        }
         return new ShardedCheckpoint(index, map);
     }
 
@@ -83,7 +94,12 @@ public final class ShardedCheckpoint implements TensorFile {
 
     private synchronized TensorFile shard(String file) {
         return open.computeIfAbsent(file, f -> {
-            Path p = directory().resolve(f);
+            Path p;
+            try {
+                p = directory().resolve(f);
+            } catch (java.nio.file.InvalidPathException e) {
+                throw CossimException.inFile(index, "shard '" + f + "' named in the weight_map is not a valid file name here");
+            }
             if (!Files.isRegularFile(p)) {
                 throw CossimException.inFile(index, "shard '" + f + "' named in the weight_map does not exist");
             }

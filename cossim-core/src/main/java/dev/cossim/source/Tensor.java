@@ -30,12 +30,24 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
 
     public Tensor {
         shape = shape.clone();
-        long elements = elementCount(shape);
+        long elements;
+        try {
+            elements = elementCount(shape);
+        } catch (ArithmeticException e) {
+            throw CossimException.inFile(origin, "tensor '" + name + "' has shape " + Arrays.toString(shape) + ", too large to address");
+        } catch (CossimException e) {
+            throw CossimException.inFile(origin, "tensor '" + name + "' has a " + e.getMessage());
+        }
         if (elements % dtype.blockSize() != 0) {
             throw CossimException.inFile(origin, "tensor '" + name + "' of shape " + Arrays.toString(shape)
                     + " is not a whole number of " + dtype + " blocks of " + dtype.blockSize());
         }
-        long expected = dtype.bytesFor(elements);
+        long expected;
+        try {
+            expected = dtype.bytesFor(elements);
+        } catch (ArithmeticException e) {
+            throw CossimException.inFile(origin, "tensor '" + name + "' has shape " + Arrays.toString(shape) + ", too large to address");
+        }
         if (data.byteSize() != expected) {
             throw CossimException.inFile(origin, "tensor '" + name + "' has " + data.byteSize()
                     + " bytes of data but shape " + Arrays.toString(shape) + " of " + dtype + " needs " + expected);
@@ -115,31 +127,29 @@ public record Tensor(String origin, String name, DType dtype, long[] shape, Memo
         };
     }
 
-    /** Copies {@code len} elements starting at flat index {@code from} into {@code dst[dstOff..]} as float32. */
+    /**
+     * Copies {@code len} elements starting at flat index {@code from} into {@code dst[dstOff..]} as float32. One small
+     * method per dtype, each with its layout fixed before any loop: float32 is one bulk copy in either byte order
+     * (MemorySegment.copy swaps bytes itself). The former single method, choosing the layout inside its loops, was
+     * being compiled by C2 when JDK 25 crashed in Compile::final_graph_reshaping_walk (docs/fuzzing.md).
+     */
     public void readFloats(long from, float[] dst, int dstOff, int len) {
         if (dtype.isQuantized()) {
             GgufBlocks.dequantize(dtype, data, from, dst, dstOff, len);
             return;
         }
         long off = from * dtype.size();
-        boolean le = order == ByteOrder.LITTLE_ENDIAN;
         switch (dtype) {
-            case F32 -> {
-                if (le == (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN)) {
-                    MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED, off, dst, dstOff, len);
-                } else {
-                    for (int i = 0; i < len; i++) {
-                        dst[dstOff + i] = data.get(le ? F32_LE : F32_BE, off + 4L * i);
-                    }
-                }
-            }
+            case F32 -> MemorySegment.copy(data, order == ByteOrder.LITTLE_ENDIAN ? F32_LE : F32_BE, off, dst, dstOff, len);
             case F16, BF16 -> HalfFloats.widen(dtype, data, off, order, dst, dstOff, len);
-            case F64 -> {
-                for (int i = 0; i < len; i++) {
-                    dst[dstOff + i] = (float) data.get(le ? F64_LE : F64_BE, off + 8L * i);
-                }
-            }
+            case F64 -> readF64(data, order == ByteOrder.LITTLE_ENDIAN ? F64_LE : F64_BE, off, dst, dstOff, len);
             default -> throw new CossimException(origin + ": tensor '" + name + "' of dtype " + dtype + " is not floating point");
+        }
+    }
+
+    private static void readF64(MemorySegment data, ValueLayout.OfDouble layout, long off, float[] dst, int dstOff, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[dstOff + i] = (float) data.get(layout, off + 8L * i);
         }
     }
 

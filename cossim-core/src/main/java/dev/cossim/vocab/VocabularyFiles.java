@@ -65,27 +65,32 @@ public final class VocabularyFiles {
     }
 
     public static Vocabulary fromTokenizerJson(String origin, InputStream in) throws IOException {
+        byte[] bytes = in.readAllBytes();
         JsonNode root;
         try {
-            root = JSON.readTree(in);
+            root = JSON.readTree(bytes);
         } catch (IOException e) {
-            throw CossimException.inFile(origin, "not valid JSON: " + e.getMessage().split("\n")[0]);
+            throw CossimException.inFile(origin, "not valid JSON: " + String.valueOf(e.getMessage()).split("\n")[0]);
         }
         JsonNode model = root == null ? null : root.get("model");
         if (model == null || model.get("vocab") == null) {
             throw CossimException.inFile(origin, "tokenizer.json has no model.vocab");
         }
+        TokenizerJsonCheck.checkForVocabulary(origin, root);
         JsonNode vocab = model.get("vocab");
-        int max = -1;
         List<Map.Entry<String, Integer>> pairs = new ArrayList<>();
         if (vocab.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
                 var e = it.next();
-                pairs.add(Map.entry(e.getKey(), e.getValue().asInt()));
+                pairs.add(Map.entry(e.getKey(), id(origin, e.getKey(), e.getValue())));
             }
         } else if (vocab.isArray()) { // Unigram: [[piece, score], ...], id = position
             for (int i = 0; i < vocab.size(); i++) {
-                pairs.add(Map.entry(vocab.get(i).get(0).asText(), i));
+                JsonNode piece = vocab.get(i).get(0);
+                if (piece == null || !piece.isTextual()) {
+                    throw CossimException.inFile(origin, "tokenizer.json model.vocab entry " + i + " is not a [piece, score] pair");
+                }
+                pairs.add(Map.entry(piece.asText(), i));
             }
         } else {
             throw CossimException.inFile(origin, "tokenizer.json model.vocab is neither an object nor an array");
@@ -94,21 +99,36 @@ public final class VocabularyFiles {
         if (added != null && added.isArray()) {
             for (JsonNode a : added) {
                 if (a.has("id") && a.has("content")) {
-                    pairs.add(Map.entry(a.get("content").asText(), a.get("id").asInt()));
+                    if (!a.get("content").isTextual()) {
+                        throw CossimException.inFile(origin, "tokenizer.json has an added token whose content is not a string");
+                    }
+                    String content = a.get("content").asText();
+                    pairs.add(Map.entry(content, id(origin, content, a.get("id"))));
                 }
             }
         }
+        int max = -1;
         for (var p : pairs) {
-            if (p.getValue() < 0) {
-                throw CossimException.inFile(origin, "tokenizer.json has a negative id for '" + p.getKey() + "'");
-            }
             max = Math.max(max, p.getValue());
+        }
+        // Ids index an array: one past what the file could list (a token takes more than a byte) is a wrong id,
+        // refused before the array is made.
+        if (max >= bytes.length) {
+            throw CossimException.inFile(origin, "tokenizer.json has token id " + max + ", more ids than a file of "
+                    + bytes.length + " bytes can list");
         }
         String[] tokens = new String[max + 1];
         for (var p : pairs) {
             tokens[p.getValue()] = p.getKey();
         }
         return new TokenVocabulary(tokens, isByteLevel(root));
+    }
+
+    private static int id(String origin, String token, JsonNode id) {
+        if (id == null || !id.isIntegralNumber() || !id.canConvertToInt() || id.asInt() < 0) {
+            throw CossimException.inFile(origin, "tokenizer.json gives '" + token + "' the id " + id + ", not a non-negative integer");
+        }
+        return id.asInt();
     }
 
     /** GPT-2 style: a ByteLevel pre-tokenizer or decoder anywhere in the pipeline. */

@@ -1,12 +1,10 @@
 package dev.cossim.source;
 
-import com.google.protobuf.CodedOutputStream;
 import dev.cossim.CossimException;
 import dev.cossim.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -20,44 +18,12 @@ class OnnxFileTest {
     @TempDir
     Path dir;
 
-    /** A TensorProto: dims (1, packed), data_type (2), name (8), raw_data (9) or float_data (4). */
     static byte[] tensor(String name, long[] dims, int dataType, byte[] raw, float[] floats) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        for (long d : dims) {
-            out.writeInt64(1, d); // unpacked repeated field: readers must accept both encodings
-        }
-        out.writeInt32(2, dataType);
-        out.writeString(8, name);
-        if (raw != null) {
-            out.writeByteArray(9, raw);
-        }
-        if (floats != null) {
-            out.writeTag(4, 2);
-            out.writeUInt32NoTag(4 * floats.length);
-            for (float f : floats) {
-                out.writeFloatNoTag(f);
-            }
-        }
-        out.flush();
-        return bytes.toByteArray();
+        return TestFiles.onnxTensor(name, dims, dataType, raw, floats);
     }
 
     static byte[] model(byte[]... initializers) throws IOException {
-        ByteArrayOutputStream g = new ByteArrayOutputStream();
-        CodedOutputStream go = CodedOutputStream.newInstance(g);
-        go.writeString(2, "graph-name");
-        for (byte[] t : initializers) {
-            go.writeByteArray(5, t);
-        }
-        go.flush();
-        ByteArrayOutputStream m = new ByteArrayOutputStream();
-        CodedOutputStream mo = CodedOutputStream.newInstance(m);
-        mo.writeInt64(1, 6);           // ir_version
-        mo.writeString(2, "test");      // producer_name
-        mo.writeByteArray(7, g.toByteArray());
-        mo.flush();
-        return m.toByteArray();
+        return TestFiles.onnxModel(initializers);
     }
 
     @Test

@@ -2,9 +2,13 @@ package dev.cossim.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cossim.CossimException;
 import dev.cossim.source.DefaultModel;
+import dev.cossim.vocab.TokenizerJsonCheck;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,14 +38,27 @@ public final class HfTokenizer implements AutoCloseable {
         this.origin = origin;
     }
 
+    /**
+     * The tokenizer of a tokenizer.json file. The file is checked in Java first ({@link TokenizerJsonCheck}): the
+     * native library aborts the whole JVM on some valid-JSON files, so those never reach it.
+     */
     public static HfTokenizer open(Path tokenizerJson) {
         if (!Files.isRegularFile(tokenizerJson)) {
             throw CossimException.inFile(tokenizerJson, "no such tokenizer file");
         }
-        try (InputStream in = Files.newInputStream(tokenizerJson)) {
-            return new HfTokenizer(HuggingFaceTokenizer.newInstance(in, OPTIONS), tokenizerJson.toString());
+        byte[] bytes;
+        JsonNode root;
+        try {
+            bytes = Files.readAllBytes(tokenizerJson);
+            root = new ObjectMapper().readTree(bytes);
+        } catch (IOException e) {
+            throw CossimException.inFile(tokenizerJson, "cannot read the tokenizer: " + String.valueOf(e.getMessage()).split("\n")[0]);
+        }
+        TokenizerJsonCheck.checkForTokenizing(tokenizerJson, root);
+        try {
+            return new HfTokenizer(HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(bytes), OPTIONS), tokenizerJson.toString());
         } catch (IOException | RuntimeException e) {
-            throw CossimException.inFile(tokenizerJson, "cannot load the tokenizer: " + e.getMessage());
+            throw CossimException.inFile(tokenizerJson, "cannot load the tokenizer: " + String.valueOf(e.getMessage()).split("\n")[0]);
         }
     }
 
@@ -60,7 +77,7 @@ public final class HfTokenizer implements AutoCloseable {
 
     /** The tokens of {@code word} without special tokens ([CLS], [SEP], <s>...). */
     public WordPieces pieces(String word) {
-        Encoding e = tokenizer.encode(word, false, false);
+        Encoding e = encode(word, false);
         List<Integer> ids = new ArrayList<>();
         for (long id : e.getIds()) {
             ids.add(Math.toIntExact(id));
@@ -70,12 +87,21 @@ public final class HfTokenizer implements AutoCloseable {
 
     /** Token ids of each text, without special tokens. */
     public long[] ids(String text) {
-        return tokenizer.encode(text, false, false).getIds();
+        return encode(text, false).getIds();
     }
 
     /** Token ids of a text as a model reads it: with the special tokens ([CLS] ... [SEP] for BERT models). */
     public long[] modelInput(String text) {
-        return tokenizer.encode(text, true, false).getIds();
+        return encode(text, true).getIds();
+    }
+
+    /** An error the native library reports while encoding (it checks some of a file only then) names the file. */
+    private Encoding encode(String text, boolean special) {
+        try {
+            return tokenizer.encode(text, special, false);
+        } catch (RuntimeException e) {
+            throw CossimException.inFile(origin, "the tokenizer failed: " + String.valueOf(e.getMessage()).split("\n")[0]);
+        }
     }
 
     @Override
