@@ -5,12 +5,13 @@ package dev.cossim;
  * argument and says what is wrong. Front ends print it without a stack trace.
  */
 public class CossimException extends RuntimeException {
+    /** Every message is made one line ({@link #oneLine}), whatever text of a file it quotes. */
     public CossimException(String message) {
-        super(message);
+        super(message == null ? null : oneLine(message));
     }
 
     public CossimException(String message, Throwable cause) {
-        super(message, cause);
+        super(message == null ? null : oneLine(message), cause);
     }
 
     /** Longest a message gets: a reader quoting a name or a header out of a hostile file stays readable. */

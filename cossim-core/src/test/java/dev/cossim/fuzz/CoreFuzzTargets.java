@@ -4,16 +4,23 @@ import dev.cossim.CossimException;
 import dev.cossim.fuzz.FuzzTarget.Seed;
 import dev.cossim.query.BatchFile;
 import dev.cossim.query.Labels;
+import dev.cossim.source.GgufFile;
 import dev.cossim.source.ModelLoader;
+import dev.cossim.source.NpzFile;
 import dev.cossim.source.NpyFile;
 import dev.cossim.source.NpyHeader;
 import dev.cossim.source.OnnxFile;
+import dev.cossim.source.PyTorchFile;
 import dev.cossim.source.SafetensorsFile;
-import dev.cossim.source.ShardedSafetensors;
+import dev.cossim.source.ShardedCheckpoint;
 import dev.cossim.source.Tensor;
 import dev.cossim.source.TensorFile;
 import dev.cossim.source.TensorInfo;
+import dev.cossim.testing.GgufBytes;
+import dev.cossim.testing.GgufQuants;
 import dev.cossim.testing.TestFiles;
+import dev.cossim.testing.TorchFiles;
+import dev.cossim.testing.TorchFiles.Pickle;
 import dev.cossim.vocab.Vocabulary;
 import dev.cossim.vocab.VocabularyFiles;
 
@@ -25,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /** The fuzz targets of cossim-core's readers, each seeded with valid files written from the format's spec. */
 public final class CoreFuzzTargets {
@@ -32,7 +40,8 @@ public final class CoreFuzzTargets {
     }
 
     public static List<FuzzTarget> all() {
-        return List.of(safetensors(), shardedIndex(), npy(), onnx(), tokenizerJson(), vocabTxt(), labels(), batch());
+        return List.of(safetensors(), shardedIndex(), npy(), onnx(), tokenizerJson(), vocabTxt(), labels(), batch(), pytorch(),
+                npz(), gguf());
     }
 
     // ---- bodies: read everything a command would read, and say what was read ----
@@ -106,7 +115,7 @@ public final class CoreFuzzTargets {
                 Map.of(s1, shard1, s2, shard2),
                 List.of("\"weight_map\"", "\"metadata\"", "\"" + s1 + "\"", "\"" + s2 + "\"", "\"a.weight\"", "\"c\""),
                 file -> {
-                    try (ShardedSafetensors f = ShardedSafetensors.open(file)) {
+                    try (ShardedCheckpoint f = ShardedCheckpoint.open(file)) {
                         return readAll(f);
                     }
                 });
@@ -212,6 +221,61 @@ public final class CoreFuzzTargets {
                             b.rowAsDoubles(b.rows() - 1, p);
                         }
                         return b.dtype() + " rank " + b.rank();
+                    }
+                });
+    }
+
+    static FuzzTarget pytorch() {
+        // A bare tensor, and a state dict of float16/bfloat16 tensors with a strided view at a storage offset.
+        byte[] bare = TorchFiles.archive("emb", new Pickle().tensor("FloatStorage", "0", 6, 0, new long[]{2, 3},
+                new long[]{3, 1}).stop(), Map.of("0", TestFiles.f32(1, 2, 3, 4, 5, 6))).bytes();
+        Pickle p = new Pickle().orderedDict();
+        p.str("embeddings.word_embeddings.weight").tensor("HalfStorage", "0", 6, 0, new long[]{3, 2}, new long[]{2, 1});
+        p.str("view").tensor("FloatStorage", "1", 6, 1, new long[]{2, 2}, new long[]{1, 2});
+        p.str("norm").tensor("BFloat16Storage", "2", 2, 0, new long[]{2}, new long[]{1});
+        byte[] dict = TorchFiles.archive("archive", p.stop(), Map.of("0", TestFiles.f16(1, 2, 3, 4, 5, 6),
+                "1", TestFiles.f32(9, 1, 2, 3, 4, 5), "2", TestFiles.bf16(0.5f, -1))).bytes();
+        return FuzzTarget.of("pytorch", List.of(new Seed("model.pt", bare), new Seed("pytorch_model.bin", dict)),
+                List.of("data.pkl", "FloatStorage", "HalfStorage", "torch._utils", "_rebuild_tensor_v2", "collections"),
+                file -> {
+                    try (PyTorchFile f = PyTorchFile.open(file)) {
+                        return readAll(f);
+                    }
+                });
+    }
+
+    static FuzzTarget npz() {
+        byte[] emb = cat(NpyHeader.format("<f4", 2, 3), TestFiles.f32(1, 2, 3, 4, 5, 6));
+        byte[] half = cat(NpyHeader.format("<f2", 3), TestFiles.f16(1, -2, 0.5f));
+        byte[] stored = new TorchFiles.Zip().stored("emb.npy", emb).stored("half.npy", half).bytes();
+        byte[] deflated = new TorchFiles.Zip().deflated("emb.npy", emb).stored("half.npy", half).bytes();
+        return FuzzTarget.of("npz", List.of(new Seed("a.npz", stored), new Seed("a.npz", deflated)),
+                List.of(".npy", "'descr'", "'shape'", "'<f4'"),
+                file -> {
+                    try (NpzFile f = NpzFile.open(file)) {
+                        return readAll(f);
+                    }
+                });
+    }
+
+    static FuzzTarget gguf() {
+        // F32 and F16 tensors with a vocabulary, and one of each quantised block type (blocks from known values).
+        byte[] plain = new GgufBytes(3).string("general.architecture", "bert").string("tokenizer.ggml.model", "gpt2")
+                .stringArray("tokenizer.ggml.tokens", "a", "\u0120b")
+                .tensor("token_embd.weight", new long[]{3, 2}, GgufBytes.F32, TestFiles.f32(1, 2, 3, 4, 5, 6))
+                .tensor("f16", new long[]{2}, GgufBytes.F16, TestFiles.f16(0.5f, -1)).bytes();
+        List<Seed> seeds = new ArrayList<>(List.of(new Seed("model.gguf", plain)));
+        SplittableRandom r = new SplittableRandom(5);
+        for (int type : new int[]{GgufBytes.Q8_0, GgufBytes.Q4_0, GgufBytes.Q4_K, GgufBytes.Q5_K, GgufBytes.Q6_K}) {
+            GgufQuants.Block blk = GgufQuants.random(type, r, true);
+            seeds.add(new Seed("model.gguf", new GgufBytes(type % 2 == 0 ? 3 : 2)
+                    .tensor("token_embd.weight", new long[]{GgufQuants.blockSize(type), 1}, type, blk.bytes()).bytes()));
+        }
+        return FuzzTarget.of("gguf", seeds, List.of("GGUF", "general.alignment", "tokenizer.ggml.tokens", "token_embd.weight"),
+                file -> {
+                    try (GgufFile f = GgufFile.open(file)) {
+                        Vocabulary v = f.vocabulary();
+                        return readAll(f) + (v == null ? "" : " vocab " + v.size());
                     }
                 });
     }

@@ -6,7 +6,7 @@ import dev.cossim.source.NpyFile;
 import dev.cossim.source.NpyHeader;
 import dev.cossim.source.OnnxFile;
 import dev.cossim.source.SafetensorsFile;
-import dev.cossim.source.ShardedSafetensors;
+import dev.cossim.source.ShardedCheckpoint;
 import dev.cossim.testing.TestFiles;
 import dev.cossim.vocab.Vocabulary;
 import dev.cossim.vocab.VocabularyFiles;
@@ -93,15 +93,15 @@ class IssueFindingsTest {
         // Was InvalidPathException: Nul character not allowed.
         Path nul = TestFiles.write(dir.resolve("nul.index.json"), "{\"weight_map\":{\"a\":\"x\\u0000.safetensors\"}}");
         refused(nul, "weight_map gives tensor 'a' the shard \"x\\u0000.safetensors\", not a file name in the index's directory",
-                () -> ShardedSafetensors.open(nul).close());
+                () -> ShardedCheckpoint.open(nul).close());
         Files.createDirectories(dir.resolve("sub"));
         TestFiles.safetensors(dir.resolve("outside.safetensors"), "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", TestFiles.f32(1));
         Path up = TestFiles.write(dir.resolve("sub/model.safetensors.index.json"), "{\"weight_map\":{\"a\":\"../outside.safetensors\"}}");
         refused(up, "weight_map gives tensor 'a' the shard \"../outside.safetensors\", not a file name in the index's directory",
-                () -> ShardedSafetensors.open(up).close());
+                () -> ShardedCheckpoint.open(up).close());
         Path num = TestFiles.write(dir.resolve("num.index.json"), "{\"weight_map\":{\"a\":7}}");
         refused(num, "weight_map gives tensor 'a' the shard 7, not a file name in the index's directory",
-                () -> ShardedSafetensors.open(num).close());
+                () -> ShardedCheckpoint.open(num).close());
     }
 
     @Test
