@@ -49,13 +49,25 @@ public final class CorpusModel {
             throw new ParameterException("position", position, (spec == null ? "the default model" : spec)
                     + " is a model; a token position applies to a corpus of 3-D batch files");
         }
-        return ModelLoader.open(spec, tensor, vocabFile);
+        EmbeddingModel m = ModelLoader.open(spec, tensor, vocabFile);
+        Path p = spec == null || spec.isBlank() || spec.equals("default") ? null : Path.of(spec);
+        if (vocabFile == null && p != null && Files.isRegularFile(p) && BatchFile.isBatchFile(p) && Corpus.labelsBeside(p) != null) {
+            // A 2-D batch file with its labels beside: the file as it is (mapped, its own dtype), labelled rows.
+            try (Corpus c = Corpus.open(List.of(p), tensor, null)) {
+                m = new EmbeddingModel(m.description(), m.file(), m.matrix(), labels(c));
+            } catch (RuntimeException e) {
+                m.file().close();
+                throw e;
+            }
+        }
+        return m;
     }
 
     /**
      * Whether {@code p} is read as a corpus rather than a model file: a directory with batch files and none of a model
      * directory's files (a lone .safetensors stays a model unless an embed.json, labels or a position say otherwise),
-     * or a batch file given a position, with labels beside it, or holding a 3-D tensor.
+     * or a batch file given a position or holding a 3-D tensor (a 2-D one with labels beside stays a model file,
+     * its labels the vocabulary).
      */
     public static boolean isCorpus(Path p, String tensor, Path vocabFile, Integer position) {
         if (Files.isDirectory(p)) {
@@ -82,7 +94,7 @@ public final class CorpusModel {
         if (!Files.isRegularFile(p) || !(BatchFile.isBatchFile(p) || name.endsWith(".bin"))) {
             return false;
         }
-        if (position != null || (vocabFile == null && Corpus.labelsBeside(p) != null)) {
+        if (position != null) {
             return true;
         }
         try (TensorFile f = ModelLoader.openFile(p)) {

@@ -167,7 +167,7 @@ class CorpusModelTest {
         Path flat = BatchFiles.npy(Files.createDirectories(dir.resolve("flat")), "m.npy", DType.F32, new float[6], 3, 2);
         assertFalse(CorpusModel.isCorpus(flat, null, null, null));
         BatchFiles.labels(flat.getParent(), "m.txt", List.of("a", "b", "c"));
-        assertTrue(CorpusModel.isCorpus(flat, null, null, null));
+        assertFalse(CorpusModel.isCorpus(flat, null, null, null), "a 2-D batch with labels stays a model file, labelled");
         assertFalse(CorpusModel.isCorpus(flat, null, flat.getParent().resolve("m.txt"), null));
         Path cube = BatchFiles.npy(Files.createDirectories(dir.resolve("cube")), "c.npy", DType.F32, new float[12], 3, 2, 2);
         assertTrue(CorpusModel.isCorpus(cube, null, null, null));
@@ -175,6 +175,7 @@ class CorpusModelTest {
         try (EmbeddingModel m = CorpusModel.open(flat.toString(), null, null, null, null)) {
             assertEquals("b", m.vocabulary().token(1));
             assertEquals(3, m.rows());
+            assertTrue(m.matrix().data().isMapped(), "the file as it is, not a copy");
         }
     }
 }
