@@ -51,7 +51,7 @@ grep -h "cossim executor kernel" "$work"/worker*/app-*/*/stderr | sort | uniq -c
 
 step "2. spark all-pairs from Parquet"
 cluster_submit spark-ap-parquet 600 all-pairs "$work/m.parquet" -o "$work/spark-ap-parquet" -t "$threshold"
-cluster_check all-pairs "$work/spark-ap-parquet" "$work/cli-ap" "$work/cli-nd"
+cluster_check all-pairs "$work/spark-ap-parquet" "$work/cli-ap" "$work/cli-nd" --no-tokens   # Parquet has no tokens
 
 step "3. spark query"
 cluster_submit spark-q 600 query --corpus "$m" --queries "$work/qgen/batch_00000.npy" -o "$work/spark-q" -k 10

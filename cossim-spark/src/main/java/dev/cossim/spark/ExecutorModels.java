@@ -1,7 +1,7 @@
 package dev.cossim.spark;
 
 import dev.cossim.source.EmbeddingModel;
-import dev.cossim.source.ModelLoader;
+import dev.cossim.query.CorpusModel;
 import dev.cossim.source.Tensor;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +17,6 @@ final class ExecutorModels {
     }
 
     static Tensor matrix(String path, String tensor) {
-        return OPEN.computeIfAbsent(path + "\u0000" + tensor, k -> ModelLoader.open(path, tensor, null)).matrix();
+        return OPEN.computeIfAbsent(path + "\u0000" + tensor, k -> CorpusModel.open(path, tensor, null, null, null)).matrix();
     }
 }

@@ -4,7 +4,7 @@ import dev.cossim.CossimException;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.source.EmbeddingModel;
-import dev.cossim.source.ModelLoader;
+import dev.cossim.query.CorpusModel;
 import dev.cossim.source.Tensor;
 import dev.cossim.vocab.Vocabulary;
 import org.apache.spark.api.java.JavaRDD;
@@ -38,7 +38,7 @@ final class ModelFileInput implements VectorInput {
     ModelFileInput(SparkSession spark, String path, String tensor) {
         this.jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         this.path = path;
-        this.model = ModelLoader.open(path, tensor, null);
+        this.model = CorpusModel.open(path, tensor, null, null, null);
         this.tensor = tensor != null ? tensor : model.matrix().name();
     }
 

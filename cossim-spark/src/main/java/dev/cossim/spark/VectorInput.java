@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * Where the vectors come from: a model file every executor can read at the same path (.npy, .safetensors, ...,
- * through {@code ModelLoader}) or a Parquet data set with an id column and a vector column. Either way the rows
+ * read as the CLI reads it, through {@code CorpusModel}: labels beside a batch file name its rows) or a Parquet data set with an id column and a vector column. Either way the rows
  * are prepared exactly as the single-machine engine prepares them (unit length; zero and non-finite rows left out
  * and reported) and cut into the engine's blocks.
  */
@@ -44,7 +44,7 @@ public interface VectorInput extends AutoCloseable {
 
     /**
      * Opens {@code path}: Parquet when it ends in .parquet or is a directory of Parquet files (a Spark output),
-     * else a model file through {@code ModelLoader}.
+     * else a model file (or batch files) through {@code CorpusModel}, as the CLI opens it.
      */
     static VectorInput open(SparkSession spark, String path, String tensor, String idColumn, String vectorColumn) {
         return isParquet(path) ? new ParquetInput(spark, path, idColumn, vectorColumn) : new ModelFileInput(spark, path, tensor);

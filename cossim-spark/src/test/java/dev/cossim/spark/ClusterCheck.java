@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * differ (0: identical).
  * <pre>
  *   write-parquet M.npy DIR                       id (long) + vector (array&lt;float&gt;), rows shuffled in 4 files
- *   all-pairs SPARK_DIR CLI_ALL_PAIRS_DIR CLI_NEAR_DUPLICATES_DIR
+ *   all-pairs SPARK_DIR CLI_ALL_PAIRS_DIR CLI_NEAR_DUPLICATES_DIR [--no-tokens]
  *   query SPARK_DIR CLI_QUERY.tsv
  * </pre>
  */
@@ -47,7 +47,8 @@ public final class ClusterCheck {
         try {
             switch (args[0]) {
                 case "write-parquet" -> check.writeParquet(Path.of(args[1]), Path.of(args[2]));
-                case "all-pairs" -> check.allPairs(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]));
+                case "all-pairs" -> check.allPairs(Path.of(args[1]), Path.of(args[2]), Path.of(args[3]),
+                        args.length > 4 && args[4].equals("--no-tokens"));
                 case "query" -> check.query(Path.of(args[1]), Path.of(args[2]));
                 default -> throw new IllegalArgumentException("unknown check " + args[0]);
             }
@@ -83,12 +84,18 @@ public final class ClusterCheck {
         System.out.println("wrote " + rows.size() + " rows to " + dir);
     }
 
-    private void allPairs(Path sparkDir, Path cliDir, Path nearDupDir) throws IOException {
+    /** @param noTokens the Spark input has no vocabulary (Parquet): the extreme pairs are compared without tokens */
+    private void allPairs(Path sparkDir, Path cliDir, Path nearDupDir, boolean noTokens) throws IOException {
         ObjectMapper json = new ObjectMapper();
         JsonNode s = json.readTree(sparkDir.resolve("summary.json").toFile());
         JsonNode c = json.readTree(cliDir.resolve("summary.json").toFile());
-        for (String key : List.of("n", "dim", "pairs", "min", "max", "excluded_rows")) {
+        for (String key : List.of("n", "dim", "pairs", "excluded_rows")) {
             same("summary.json " + key, c.get(key), s.get(key));
+        }
+        for (String key : List.of("min", "max")) {
+            for (String field : noTokens ? List.of("similarity", "i", "j") : List.of("similarity", "i", "j", "token_i", "token_j")) {
+                same("summary.json " + key + "." + field, c.get(key).get(field), s.get(key).get(field));
+            }
         }
         for (String key : List.of("lo", "hi", "bins", "counts")) {
             same("summary.json histogram " + key, c.get("histogram").get(key), s.get("histogram").get(key));
