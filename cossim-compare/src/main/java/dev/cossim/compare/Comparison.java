@@ -190,11 +190,13 @@ public final class Comparison {
             overlaps.add(overlap(knnA.table, knnB.table, kk, n));
         }
 
+        Products products = Products.forKernel(dot.name());
+        log.accept("compare: d x d products in double through " + products);
         RowPass.Side sa = new RowPass.Side(a.matrix(), al.idsA(), null);
         RowPass.Side sb = new RowPass.Side(b.matrix(), al.idsB(), null);
         int dA = a.dim();
         int dB = b.dim();
-        Moments m = RowPass.run(List.of(sa, sb), n, threads, () -> new Moments(new int[]{dA, dB}, true, true), progress, "compare: Gram products");
+        Moments m = RowPass.run(List.of(sa, sb), n, threads, () -> new Moments(new int[]{dA, dB}, true, true, products), progress, "compare: Gram products").symmetrize();
         double ckaRaw = Moments.cka(Moments.centred(m.gramX[0], m.sumX[0], m.sumX[0], n), Moments.centred(m.gramX[1], m.sumX[1], m.sumX[1], n),
                 Moments.centred(m.crossX, m.sumX[0], m.sumX[1], n));
         double ckaUnit = Moments.cka(Moments.centred(m.gramU[0], m.sumU[0], m.sumU[0], n), Moments.centred(m.gramU[1], m.sumU[1], m.sumU[1], n),
@@ -213,7 +215,7 @@ public final class Comparison {
         if (transformed) {
             RowPass.Side ta = new RowPass.Side(a.matrix(), al.idsA(), transform(m.sumX[0], n, covA.vectors()));
             RowPass.Side tb = new RowPass.Side(b.matrix(), al.idsB(), transform(m.sumX[1], n, covB.vectors()));
-            m2 = RowPass.run(List.of(ta, tb), n, threads, () -> new Moments(new int[]{dA, dB}, false, false), progress, "compare: transformed rows");
+            m2 = RowPass.run(List.of(ta, tb), n, threads, () -> new Moments(new int[]{dA, dB}, false, false, products), progress, "compare: transformed rows").symmetrize();
             cov2 = new Isotropy.Eigen[]{Isotropy.Eigen.of(covariance(m2, 0)), Isotropy.Eigen.of(covariance(m2, 1))};
             sides.add(ta);
             sides.add(tb);
@@ -223,7 +225,7 @@ public final class Comparison {
         stage("transformed rows");
         double[] residuals = new double[n];
         DMatrixRMaj[] dirs = directions.toArray(DMatrixRMaj[]::new);
-        Projections p = RowPass.run(sides, n, threads, () -> new Projections(dirs, rotation, residuals), progress, "compare: projections");
+        Projections p = RowPass.run(sides, n, threads, () -> new Projections(dirs, rotation, residuals, products), progress, "compare: projections");
 
         stage("projections");
         Isotropy isoA = new Isotropy(knnA.statistics.mean(), Isotropy.isoScore(covA.values()), p.partitionRatio(0),
