@@ -71,20 +71,23 @@ interface Products {
 
         @Override
         public void addTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-            if (a.numRows == 0) {
-                return;
-            }
-            openblas_nolapack.cblas_dgemm(ROW_MAJOR, TRANS, NO_TRANS, a.numCols, b.numCols, a.numRows, 1.0, a.data, a.numCols,
-                    b.data, b.numCols, 1.0, c.data, c.numCols);
+            gemm(true, a, b, 1.0, c);
         }
 
         @Override
         public void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
+            gemm(false, a, b, 0.0, c);
+        }
+
+        /** c = op(a) b + beta c, op(a) = a^T (k = a's rows) or a (k = a's columns). */
+        private static void gemm(boolean transA, DMatrixRMaj a, DMatrixRMaj b, double beta, DMatrixRMaj c) {
             if (a.numRows == 0) {
                 return;
             }
-            openblas_nolapack.cblas_dgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, a.numRows, b.numCols, a.numCols, 1.0, a.data, a.numCols,
-                    b.data, b.numCols, 0.0, c.data, c.numCols);
+            int m = transA ? a.numCols : a.numRows;
+            int k = transA ? a.numRows : a.numCols;
+            openblas_nolapack.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, NO_TRANS, m, b.numCols, k, 1.0, a.data, a.numCols,
+                    b.data, b.numCols, beta, c.data, c.numCols);
         }
 
         @Override
