@@ -75,7 +75,7 @@ over=$(( (rc - inputs_kib) / 1024 ))
   echo "compare's stages (--verbose):"
   echo
   echo '```'
-  tr '\r' '\n' < "$logs/compare-compare.log" | grep -E '^compare: [a-zA-Z -]+ +[0-9.]+ s$|^time:' || true
+  tr '\r' '\n' < "$logs/compare-compare.log" | grep -E '^compare: [a-zA-Z -]+ +[0-9.]+ s$|^compare: d x d|^time:' || true
   echo '```'
   echo
   echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)"

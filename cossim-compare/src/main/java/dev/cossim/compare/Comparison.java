@@ -9,6 +9,7 @@ import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.matrix.Selection;
+import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.results.NeighborTable;
 import dev.cossim.results.Statistics;
 import dev.cossim.source.EmbeddingModel;
@@ -179,6 +180,12 @@ public final class Comparison {
         }
         TileKernel dot = dots != null ? dots : Analysis.chooseKernel(kernelName, log);
 
+        if ((long) n * n / 2 > 20_000_000L) {
+            // The fused pass's JIT warm-up on a side thread while A's rows are normalised, as Analysis.run starts it
+            // (ofPrepared does not): until the vector pass is compiled the reducers take the scalar one, instead of
+            // running the vector pass uncompiled (slow, and its boxed vectors filled and grew the heap).
+            SummaryReducer.warmUpInBackground(2000, kmax, false, Metric.COSINE.fixedBounds());
+        }
         stage("alignment");
         Knn knnA = knn(a, al.idsA(), kmax, dot);
         stage("top-k pass of A");
@@ -190,11 +197,13 @@ public final class Comparison {
             overlaps.add(overlap(knnA.table, knnB.table, kk, n));
         }
 
+        Products products = Products.forKernel(dot.name());
+        log.accept("compare: d x d products in double through " + products);
         RowPass.Side sa = new RowPass.Side(a.matrix(), al.idsA(), null);
         RowPass.Side sb = new RowPass.Side(b.matrix(), al.idsB(), null);
         int dA = a.dim();
         int dB = b.dim();
-        Moments m = RowPass.run(List.of(sa, sb), n, threads, () -> new Moments(new int[]{dA, dB}, true, true), progress, "compare: Gram products");
+        Moments m = RowPass.run(List.of(sa, sb), n, threads, () -> new Moments(new int[]{dA, dB}, true, true, products), progress, "compare: Gram products").symmetrize();
         double ckaRaw = Moments.cka(Moments.centred(m.gramX[0], m.sumX[0], m.sumX[0], n), Moments.centred(m.gramX[1], m.sumX[1], m.sumX[1], n),
                 Moments.centred(m.crossX, m.sumX[0], m.sumX[1], n));
         double ckaUnit = Moments.cka(Moments.centred(m.gramU[0], m.sumU[0], m.sumU[0], n), Moments.centred(m.gramU[1], m.sumU[1], m.sumU[1], n),
@@ -213,7 +222,7 @@ public final class Comparison {
         if (transformed) {
             RowPass.Side ta = new RowPass.Side(a.matrix(), al.idsA(), transform(m.sumX[0], n, covA.vectors()));
             RowPass.Side tb = new RowPass.Side(b.matrix(), al.idsB(), transform(m.sumX[1], n, covB.vectors()));
-            m2 = RowPass.run(List.of(ta, tb), n, threads, () -> new Moments(new int[]{dA, dB}, false, false), progress, "compare: transformed rows");
+            m2 = RowPass.run(List.of(ta, tb), n, threads, () -> new Moments(new int[]{dA, dB}, false, false, products), progress, "compare: transformed rows").symmetrize();
             cov2 = new Isotropy.Eigen[]{Isotropy.Eigen.of(covariance(m2, 0)), Isotropy.Eigen.of(covariance(m2, 1))};
             sides.add(ta);
             sides.add(tb);
@@ -223,7 +232,7 @@ public final class Comparison {
         stage("transformed rows");
         double[] residuals = new double[n];
         DMatrixRMaj[] dirs = directions.toArray(DMatrixRMaj[]::new);
-        Projections p = RowPass.run(sides, n, threads, () -> new Projections(dirs, rotation, residuals), progress, "compare: projections");
+        Projections p = RowPass.run(sides, n, threads, () -> new Projections(dirs, rotation, residuals, products), progress, "compare: projections");
 
         stage("projections");
         Isotropy isoA = new Isotropy(knnA.statistics.mean(), Isotropy.isoScore(covA.values()), p.partitionRatio(0),

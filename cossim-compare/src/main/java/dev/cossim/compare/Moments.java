@@ -6,7 +6,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
 /**
  * Sums over the rows of each side, in double: column sums of the rows and of the unit rows, the column sums of
  * squares of the unit rows, the d x d Gram product of each side's rows (and of its unit rows when asked), and, for
- * two sides, the cross products A^T B of the rows and of the unit rows. Blocked products through EJML.
+ * two sides, the cross products A^T B of the rows and of the unit rows. Blocked double products through
+ * {@link Products} (OpenBLAS or EJML); call {@link #symmetrize} on the merged total.
  */
 final class Moments implements RowPass.Accumulator<Moments> {
     final int sides;
@@ -20,8 +21,10 @@ final class Moments implements RowPass.Accumulator<Moments> {
     final DMatrixRMaj crossX;
     final DMatrixRMaj crossU;
     private final DMatrixRMaj[] temp;
+    private final Products products;
 
-    Moments(int[] dims, boolean unitGrams, boolean cross) {
+    Moments(int[] dims, boolean unitGrams, boolean cross, Products products) {
+        this.products = products;
         this.sides = dims.length;
         this.unitGrams = unitGrams;
         sumX = new double[sides][];
@@ -36,7 +39,7 @@ final class Moments implements RowPass.Accumulator<Moments> {
             sumSqU[s] = new double[dims[s]];
             gramX[s] = new DMatrixRMaj(dims[s], dims[s]);
             gramU[s] = unitGrams ? new DMatrixRMaj(dims[s], dims[s]) : null;
-            temp[s] = new DMatrixRMaj(dims[s], dims[s]);
+            temp[s] = products == Products.EJML ? new DMatrixRMaj(dims[s], dims[s]) : null;
         }
         crossX = sides == 2 && cross ? new DMatrixRMaj(dims[0], dims[1]) : null;
         crossU = crossX != null && unitGrams ? new DMatrixRMaj(dims[0], dims[1]) : null;
@@ -57,24 +60,28 @@ final class Moments implements RowPass.Accumulator<Moments> {
                     sumSqU[s][c] += uv * uv;
                 }
             }
-            addInner(b.x[s], gramX[s], s);
+            products.addInner(b.x[s], gramX[s], temp[s]);
             if (unitGrams) {
-                addInner(b.u[s], gramU[s], s);
+                products.addInner(b.u[s], gramU[s], temp[s]);
             }
         }
         if (crossX != null) {
-            CommonOps_DDRM.multAddTransA(b.x[0], b.x[1], crossX);
+            products.addTransA(b.x[0], b.x[1], crossX);
             if (crossU != null) {
-                CommonOps_DDRM.multAddTransA(b.u[0], b.u[1], crossU);
+                products.addTransA(b.u[0], b.u[1], crossU);
             }
         }
     }
 
-    /** g += a^T a, through EJML's inner product that computes only one triangle of the symmetric result. */
-    private void addInner(DMatrixRMaj a, DMatrixRMaj g, int s) {
-        DMatrixRMaj t = temp[s];
-        CommonOps_DDRM.multInner(a, t);
-        CommonOps_DDRM.addEquals(g, t);
+    /** Completes the symmetric Gram products from their upper triangles (after the pass and its merges). */
+    Moments symmetrize() {
+        for (int s = 0; s < sides; s++) {
+            Products.symmetrize(gramX[s]);
+            if (unitGrams) {
+                Products.symmetrize(gramU[s]);
+            }
+        }
+        return this;
     }
 
     @Override

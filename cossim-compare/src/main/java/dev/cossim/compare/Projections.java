@@ -1,7 +1,6 @@
 package dev.cossim.compare;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * The second pass: for every side s with directions V_s (d x d, unit columns), log Z(c) = log sum_i exp(c . x_i)
@@ -21,8 +20,10 @@ final class Projections implements RowPass.Accumulator<Projections> {
     final double[][] sumMinus;
     private final DMatrixRMaj[] projected;
     private final DMatrixRMaj rotated;
+    private final Products products;
 
-    Projections(DMatrixRMaj[] directions, DMatrixRMaj rotation, double[] residuals) {
+    Projections(DMatrixRMaj[] directions, DMatrixRMaj rotation, double[] residuals, Products products) {
+        this.products = products;
         this.directions = directions;
         this.rotation = rotation;
         this.residuals = residuals;
@@ -54,7 +55,7 @@ final class Projections implements RowPass.Accumulator<Projections> {
         for (int s = 0; s < directions.length; s++) {
             DMatrixRMaj p = projected[s];
             p.reshape(b.rows, directions[s].numCols);
-            CommonOps_DDRM.mult(b.x[s], directions[s], p);
+            products.mult(b.x[s], directions[s], p);
             int d = p.numCols;
             for (int r = 0; r < b.rows; r++) {
                 for (int c = 0; c < d; c++) {
@@ -66,7 +67,7 @@ final class Projections implements RowPass.Accumulator<Projections> {
         }
         if (rotation != null) {
             rotated.reshape(b.rows, rotation.numCols);
-            CommonOps_DDRM.mult(b.u[0], rotation, rotated);
+            products.mult(b.u[0], rotation, rotated);
             int d = rotation.numCols;
             double[] ub = b.u[1].data;
             for (int r = 0; r < b.rows; r++) {

@@ -97,8 +97,10 @@ final class RowPass {
     private static <A extends Accumulator<A>> A range(List<Side> sides, int from, int to, A acc, ProgressListener progress) {
         Block b = new Block(sides.size());
         double[][] row = new double[sides.size()][];
+        float[][] scratch = new float[sides.size()][];
         for (int s = 0; s < sides.size(); s++) {
             int d = sides.get(s).dim();
+            scratch[s] = new float[d];
             b.x[s] = new DMatrixRMaj(BLOCK, d);
             b.u[s] = new DMatrixRMaj(BLOCK, d);
             row[s] = new double[d];
@@ -115,7 +117,7 @@ final class RowPass {
                 double[] xd = b.x[s].data;
                 double[] ud = b.u[s].data;
                 for (int r = 0; r < rows; r++) {
-                    read(side, start + r, row[s]);
+                    read(side, start + r, row[s], scratch[s]);
                     double ss = 0;
                     for (int c = 0; c < d; c++) {
                         double v = row[s][c];
@@ -139,11 +141,26 @@ final class RowPass {
 
     /** Aligned row i of a side, in double, transformed when the side has a transform. */
     static void read(Side side, int i, double[] out) {
+        read(side, i, out, null);
+    }
+
+    /**
+     * The same, through {@code scratch} (a float row, or null): every dtype but F64 holds values that float32 holds
+     * exactly, so those rows are read in bulk as floats and widened.
+     */
+    static void read(Side side, int i, double[] out, float[] scratch) {
         Tensor t = side.tensor();
         int d = out.length;
         long base = (long) side.ids()[i] * d;
-        for (int c = 0; c < d; c++) {
-            out[c] = t.getDouble(base + c);
+        if (scratch != null && t.dtype() != dev.cossim.source.DType.F64) {
+            t.readFloats(base, scratch, 0, d);
+            for (int c = 0; c < d; c++) {
+                out[c] = scratch[c];
+            }
+        } else {
+            for (int c = 0; c < d; c++) {
+                out[c] = t.getDouble(base + c);
+            }
         }
         if (side.transform() != null) {
             side.transform().apply(out);

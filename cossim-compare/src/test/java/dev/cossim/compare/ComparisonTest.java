@@ -9,6 +9,8 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -329,14 +331,17 @@ class ComparisonTest {
         assertEquals(expected.meanCosine(), Arrays.stream(got.dimensionContribution()).sum(), 1e-12);
     }
 
-    @Test
-    void everyMeasureEqualsBruteForceWithTokenAlignmentAndMissingRows() {
+    /** scalar: the d x d products through EJML; blas: through OpenBLAS's dsyrk/dgemm (cossim-blas is a test dependency). */
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "blas"})
+    void everyMeasureEqualsBruteForceWithTokenAlignmentAndMissingRows(String kernel) {
         float[] a = matrixA();
         String[] ta = tokensA();
         String[] tb = tokensB();
         float[] b = matrixB(a, tb);
         ComparisonResult r = Comparison.of(model(a, NA, DA, new Tokens(ta)), model(b, NB, DB, new Tokens(tb)))
-                .k(5, 1, 3).samplePairs(3000, 7).threads(2).kernel("scalar").run();
+                .k(5, 1, 3).samplePairs(3000, 7).threads(2).kernel(kernel).run();
+        assertEquals(kernel, r.kernel());
 
         int[][] al = expectedAlignment(a, ta, b, tb);
         Alignment got = r.alignment();
@@ -516,14 +521,15 @@ class ComparisonTest {
         checkProcrustes(unit(xa), unit(rows(b, d, java.util.stream.IntStream.range(0, nb).toArray())), r.procrustes());
     }
 
-    @Test
-    void centringAndRemovingTopComponentsMatchTheTransformedRowsDoneByHand() {
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "blas"})
+    void centringAndRemovingTopComponentsMatchTheTransformedRowsDoneByHand(String kernel) {
         float[] a = matrixA();
         float[] b = matrixB(a, tokensB());
         EmbeddingModel ma = model(a, NA, DA, Vocabulary.none());
         EmbeddingModel mb = model(b, NB, DB, Vocabulary.none());
         for (int top : new int[]{0, 2}) {
-            ComparisonResult r = Comparison.of(ma, mb).center(true).removeTopPcs(top).k(2).threads(2).run();
+            ComparisonResult r = Comparison.of(ma, mb).center(true).removeTopPcs(top).k(2).threads(2).kernel(kernel).run();
             int[] ids = r.alignment().idsA();
             assertTransformed(rows(a, DA, ids), top, r.transformedA());
             assertTransformed(rows(b, DB, r.alignment().idsB()), top, r.transformedB());
