@@ -9,7 +9,6 @@ import dev.cossim.matrix.Metric;
 import dev.cossim.matrix.Normalization;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.matrix.Selection;
-import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.results.NeighborTable;
 import dev.cossim.results.Statistics;
 import dev.cossim.source.EmbeddingModel;
@@ -180,12 +179,6 @@ public final class Comparison {
         }
         TileKernel dot = dots != null ? dots : Analysis.chooseKernel(kernelName, log);
 
-        if ((long) n * n / 2 > 20_000_000L) {
-            // The fused pass's JIT warm-up on a side thread while A's rows are normalised, as Analysis.run starts it
-            // (ofPrepared does not): until the vector pass is compiled the reducers take the scalar one, instead of
-            // running the vector pass uncompiled (slow, and its boxed vectors filled and grew the heap).
-            SummaryReducer.warmUpInBackground(2000, kmax, false, Metric.COSINE.fixedBounds());
-        }
         stage("alignment");
         Knn knnA = knn(a, al.idsA(), kmax, dot);
         stage("top-k pass of A");
@@ -356,7 +349,10 @@ public final class Comparison {
         int[] aligned = IntStream.range(0, n).toArray();
         RowMatrix rows = new RowMatrix(d, data, aligned, new int[0], new int[0], Normalization.UNIT);
         Analysis.Partial p = Analysis.ofPrepared(rows, null).metric(Metric.COSINE).topK(k).threads(threads).kernel(dot)
-                .progress(progress).runPartial(List.of());
+                .progress(progress)
+                // The fused pass's JIT warm-up (Analysis.run starts it, ofPrepared leaves it off): until the vector pass
+                // is compiled the reducers take the scalar one instead of running it uncompiled (slow, boxing).
+                .warmUp((long) rows.size() * rows.size() / 2 > 20_000_000L).runPartial(List.of());
         return new Knn(p.summary().topK(), p.summary().statistics());
     }
 

@@ -508,10 +508,15 @@ public final class Analysis {
         RowMatrix rows = prepared.rows();
         int[] ids = rows.ids();
         double[] bounds = range != null ? range : metric.fixedBounds() != null ? metric.fixedBounds() : metric.bounds(rows);
+        boolean smaller = metric.smallerIsCloser();
+        if (warmUp) {
+            // The fused pass's JIT warm-up, as run() starts it; once per JVM, so a caller running many shares (Spark
+            // tasks, compare's two passes) turns it on for each.
+            SummaryReducer.warmUpInBackground(bins, topK, smaller, bounds);
+        }
         TileKernel dot = dots != null ? dots : Vectorization.get().dotKernel(kernelName, log);
         TileKernel k = metric.kernel(dot);
         List<Supplier<? extends TileReducer<?>>> parts = new ArrayList<>();
-        boolean smaller = metric.smallerIsCloser();
         parts.add(() -> new SummaryReducer(ids, bins, bounds[0], bounds[1], topK, smaller));
         for (var f : extra) {
             parts.add(() -> f.apply(ids));

@@ -61,4 +61,13 @@ public final class MappedFile implements AutoCloseable {
     public void close() {
         arena.close();
     }
+
+    /** The first {@code n} bytes of a file (fewer when it is shorter), to tell formats by their magic. */
+    static byte[] firstBytes(Path path, int n) {
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(n);
+        } catch (IOException e) {
+            throw CossimException.inFile(path, "cannot read: " + e.getMessage());
+        }
+    }
 }

@@ -5,7 +5,6 @@ import dev.cossim.vocab.Vocabulary;
 import dev.cossim.vocab.VocabularyFiles;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -80,7 +79,7 @@ public final class ModelLoader {
             return PyTorchFile.open(path);
         }
         if (name.endsWith(".bin")) { // torch.save's usual name, but llama.cpp's files are .bin too
-            return GgufFile.isGguf(firstBytes(path, 8)) ? GgufFile.open(path) : PyTorchFile.open(path);
+            return GgufFile.isGguf(MappedFile.firstBytes(path, 8)) ? GgufFile.open(path) : PyTorchFile.open(path);
         }
         if (name.endsWith(".npz")) {
             return NpzFile.open(path);
@@ -88,7 +87,7 @@ public final class ModelLoader {
         if (name.endsWith(".gguf")) {
             return GgufFile.open(path);
         }
-        byte[] head = firstBytes(path, 8);
+        byte[] head = MappedFile.firstBytes(path, 8);
         if (GgufFile.isGguf(head)) {
             return GgufFile.open(path);
         }
@@ -159,13 +158,5 @@ public final class ModelLoader {
         throw CossimException.inFile(file.origin(), "no token-embedding tensor found by the usual names "
                 + Arrays.toString(EMBEDDING_NAMES.subList(0, 5).toArray()) + "; pick one with --tensor (tensors: " + names
                 + (all.size() > 8 ? " and " + (all.size() - 8) + " more" : "") + ")");
-    }
-
-    private static byte[] firstBytes(Path path, int n) {
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readNBytes(n);
-        } catch (IOException e) {
-            throw CossimException.inFile(path, "cannot read: " + e.getMessage());
-        }
     }
 }

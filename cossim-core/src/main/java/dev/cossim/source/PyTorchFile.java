@@ -3,8 +3,6 @@ package dev.cossim.source;
 import dev.cossim.CossimException;
 import dev.cossim.source.PyTorchPickle.TensorView;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -232,11 +230,7 @@ public final class PyTorchFile implements TensorFile {
         if (!Files.isRegularFile(path)) {
             throw CossimException.inFile(path, Files.exists(path) ? "is not a regular file" : "no such file");
         }
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readNBytes(8);
-        } catch (IOException e) {
-            throw CossimException.inFile(path, "cannot read: " + e.getMessage());
-        }
+        return MappedFile.firstBytes(path, 8);
     }
 
     @Override

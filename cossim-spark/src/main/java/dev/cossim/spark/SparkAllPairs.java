@@ -165,8 +165,6 @@ public final class SparkAllPairs {
     private static Iterator<AllPairsPartial> tiles(Iterator<PanelPair> pairs, AllPairsSettings s, TaskFault fault) {
         fault.check(TaskContext.get());
         var kernel = ExecutorKernels.get(s.kernel());
-        // The fused pass's JIT warm-up, as the CLI runs it: once per executor JVM, while this task reads its panels.
-        SummaryReducer.warmUpInBackground(s.bins(), s.topK(), false, new double[]{-1, 1});
         AllPairsPartial partial = new AllPairsPartial(s);
         while (pairs.hasNext()) {
             partial.add(pairs.next(), kernel);
