@@ -101,6 +101,7 @@ public final class Analysis {
     private int threads = Runtime.getRuntime().availableProcessors();
     private int block;
     private boolean warmUp = true;
+    private long packedRowLimit = DEFAULT_PACKED_ROW_LIMIT;
     private ProgressListener progress = ProgressListener.NONE;
     private Consumer<String> log = line -> {
     };
@@ -323,6 +324,21 @@ public final class Analysis {
         return this;
     }
 
+    /** Rows larger than this as packed float32 are streamed from the model instead (see {@link #packedRowLimit(long)}). */
+    public static final long DEFAULT_PACKED_ROW_LIMIT = 1L << 30;
+
+    /**
+     * The most bytes the selected rows may take packed as float32 in memory (default 1 GiB). A larger selection is
+     * streamed: the model file stays memory-mapped, each row's norm is kept, and the rows of a tile are read and
+     * normalised when the tile needs them, to the same values (so a bfloat16 model of 256,000 x 2,304 takes its own
+     * 1.1 GiB instead of 2.2 GiB more for the float32 copy). Reading them per tile costs a few percent of the time.
+     * 0 streams every selection; {@link Long#MAX_VALUE} packs every one.
+     */
+    public Analysis packedRowLimit(long bytes) {
+        this.packedRowLimit = bytes;
+        return this;
+    }
+
     /** Whether the fused summary pass is compiled on a side thread while rows load (default: yes). */
     public Analysis warmUp(boolean on) {
         this.warmUp = on;
@@ -410,6 +426,9 @@ public final class Analysis {
         if (block < 0) {
             throw new ParameterException("block", block, "must be 0 (the kernel's size) or more");
         }
+        if (packedRowLimit < 0) {
+            throw new ParameterException("packed row limit", packedRowLimit, "must be 0 (stream every selection) or more");
+        }
         if (matrixFile != null && !matrixFile.getFileName().toString().endsWith(".npy")) {
             throw new ParameterException("matrix file", matrixFile, "the file name must end in .npy");
         }
@@ -440,6 +459,14 @@ public final class Analysis {
      */
     public static TileKernel chooseKernel(String name, Consumer<String> log) {
         return Vectorization.get().dotKernel(name, log);
+    }
+
+    /**
+     * Starts choosing and loading the tile kernel of that name on a side thread, for a caller that will run a request
+     * soon (see {@link Vectorization#preloadDotKernel}); the request then takes it over.
+     */
+    public static void preloadKernel(String name) {
+        Vectorization.get().preloadDotKernel(name);
     }
 
     /** One line: which vectorised passes this JVM runs, and why. */
@@ -637,7 +664,9 @@ public final class Analysis {
                     ? " leaves fewer than two usable rows (0 selected, 0 zero or non-finite): it matches no rows of "
                     : " matches no rows of ") + m.description());
         }
-        RowMatrix ra = RowMatrix.of(m.matrix(), norm, idsA);
+        // Streamed only without a second side: a rectangular run joins both sides into one packed matrix.
+        RowMatrix ra = against == null && (long) idsA.length * m.matrix().rowLength() * Float.BYTES > packedRowLimit
+                ? RowMatrix.streamed(m.matrix(), norm, idsA) : RowMatrix.of(m.matrix(), norm, idsA);
         if (against == null) {
             if (ra.size() < 2) {
                 throw new CossimException("the selection " + selection.describe() + " leaves fewer than two usable rows ("

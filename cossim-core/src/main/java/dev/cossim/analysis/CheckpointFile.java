@@ -76,14 +76,19 @@ final class CheckpointFile<R extends TileReducer<R>> implements Checkpoints<R> {
             }
             b.putInt(id);
         }
-        float[] data = rows.data();
-        long len = (long) rows.size() * rows.dim();
-        for (long i = 0; i < len; i++) {
-            if (b.remaining() < 4) {
-                md.update(b.flip());
-                b.clear();
+        // Block by block, packed or streamed alike.
+        int d = rows.dim(), per = Math.max(1, 65536 / d);
+        float[] block = new float[per * d];
+        for (int r0 = 0; r0 < rows.size(); r0 += per) {
+            int count = Math.min(per, rows.size() - r0);
+            rows.readRows(r0, count, block, 0);
+            for (int i = 0; i < count * d; i++) {
+                if (b.remaining() < 4) {
+                    md.update(b.flip());
+                    b.clear();
+                }
+                b.putFloat(block[i]);
             }
-            b.putFloat(data[(int) i]);
         }
         md.update(b.flip());
         return HexFormat.of().formatHex(md.digest());

@@ -60,26 +60,14 @@ public final class AllPairsEngine {
 
     public <R extends TileReducer<R>> R run(RowMatrix m, Supplier<R> reducers, ProgressListener progress) {
         int n = m.size();
-        int d = m.dim();
-        float[] data = m.data();
         int blocks = (n + block - 1) / block;
         AtomicInteger nextRowBlock = new AtomicInteger();
         progress.begin("all-pairs", pairs(n));
         return onWorkers(Math.min(threads, blocks), reducers, progress, (local, tile) -> {
+            Operands op = new Operands(m, block);
             int bi;
             while ((bi = nextRowBlock.getAndIncrement()) < blocks) {
-                int r0 = bi * block;
-                int rows = Math.min(block, n - r0);
-                TileKernel.RowBlock rowBlock = kernel.rowBlock(data, r0, rows, d);
-                for (int bj = bi; bj < blocks; bj++) {
-                    TileScheduler.checkInterrupted();
-                    int c0 = bj * block;
-                    int cols = Math.min(block, n - c0);
-                    rowBlock.dots(data, c0, cols, tile.values);
-                    tile.set(r0, rows, c0, cols, bi == bj);
-                    local.accept(tile);
-                    progress.advance(tile.pairCount());
-                }
+                rowBlockTiles(m, op, bi, tile, local, progress);
             }
         });
     }
@@ -94,33 +82,100 @@ public final class AllPairsEngine {
         if (split < 0 || split > n) {
             throw new IllegalArgumentException("split " + split + " outside [0, " + n + "]");
         }
-        int d = m.dim();
-        float[] data = m.data();
         int rowBlocks = (split + block - 1) / block;
         int colBlocks = (n - split + block - 1) / block;
         long tiles = (long) rowBlocks * colBlocks;
         AtomicLong nextTile = new AtomicLong();
         progress.begin("cross-pairs", (long) split * (n - split));
         return onWorkers((int) Math.min(threads, tiles), reducers, progress, (local, tile) -> {
+            Operands op = new Operands(m, block);
             long t;
             while ((t = nextTile.getAndIncrement()) < tiles) {
-                crossTile(m, split, colBlocks, t, tile, local, progress);
+                crossTile(m, op, split, colBlocks, t, tile, local, progress);
             }
         });
     }
 
+    /** The tiles of row block {@code bi} against column blocks {@code bj >= bi} (its diagonal tile first), into {@code local}. */
+    private void rowBlockTiles(RowMatrix m, Operands op, int bi, Tile tile, TileReducer<?> local, ProgressListener progress) {
+        int n = m.size();
+        int r0 = bi * block;
+        int rows = Math.min(block, n - r0);
+        TileKernel.RowBlock rowBlock = kernel.rowBlock(op.rows(r0, rows), op.rowsOffset(r0), rows, m.dim());
+        for (int c0 = r0; c0 < n; c0 += block) {
+            TileScheduler.checkInterrupted();
+            int cols = Math.min(block, n - c0);
+            // The diagonal tile's columns are the row block itself (already read, when streamed).
+            rowBlock.dots(c0 == r0 ? op.rows(r0, rows) : op.cols(c0, cols), c0 == r0 ? op.rowsOffset(r0) : op.colsOffset(c0), cols, tile.values);
+            tile.set(r0, rows, c0, cols, c0 == r0);
+            local.accept(tile);
+            progress.advance(tile.pairCount());
+        }
+    }
+
     /** Tile t (row-major over row blocks of side A and column blocks of side B) of a rectangular run, into {@code local}. */
-    private void crossTile(RowMatrix m, int split, int colBlocks, long t, Tile tile, TileReducer<?> local, ProgressListener progress) {
+    private void crossTile(RowMatrix m, Operands op, int split, int colBlocks, long t, Tile tile, TileReducer<?> local, ProgressListener progress) {
         TileScheduler.checkInterrupted();
         int n = m.size();
         int r0 = (int) (t / colBlocks) * block;
         int c0 = split + (int) (t % colBlocks) * block;
         int rows = Math.min(block, split - r0);
         int cols = Math.min(block, n - c0);
-        kernel.dots(m.data(), r0, rows, m.data(), c0, cols, m.dim(), tile.values);
+        kernel.dots(op.rows(r0, rows), op.rowsOffset(r0), rows, op.cols(c0, cols), op.colsOffset(c0), cols, m.dim(), tile.values);
         tile.set(r0, rows, c0, cols, false);
         local.accept(tile);
         progress.advance(tile.pairCount());
+    }
+
+    /**
+     * One worker's view of the rows a tile multiplies: the packed array itself (row offsets as they are), or, for
+     * streamed rows, two buffers of one block each (rows and columns) that the rows are read into when a tile
+     * needs them (offset 0), the row block read once for all the tiles it meets.
+     */
+    private static final class Operands {
+        private final RowMatrix m;
+        private final float[] rowBuf, colBuf;
+        private int rowsRead = -1, rowsCount, colsRead = -1, colsCount;
+
+        Operands(RowMatrix m, int block) {
+            this.m = m;
+            boolean packed = m.packed();
+            int len = packed ? 0 : Math.multiplyExact(Math.min(block, m.size()), m.dim());
+            this.rowBuf = packed ? null : new float[len];
+            this.colBuf = packed ? null : new float[len];
+        }
+
+        float[] rows(int r0, int count) {
+            if (rowBuf == null) {
+                return m.data();
+            }
+            if (rowsRead != r0 || rowsCount != count) {
+                m.readRows(r0, count, rowBuf, 0);
+                rowsRead = r0;
+                rowsCount = count;
+            }
+            return rowBuf;
+        }
+
+        int rowsOffset(int r0) {
+            return rowBuf == null ? r0 : 0;
+        }
+
+        float[] cols(int c0, int count) {
+            if (colBuf == null) {
+                return m.data();
+            }
+            if (colsRead != c0 || colsCount != count) {
+                m.readRows(c0, count, colBuf, 0);
+                colsRead = c0;
+                colsCount = count;
+            }
+            return colBuf;
+        }
+
+        int colsOffset(int c0) {
+            return colBuf == null ? c0 : 0;
+        }
     }
 
     /** At most this many work units in a resumable run (fewer when the matrix has fewer row blocks or tiles). */
@@ -148,8 +203,6 @@ public final class AllPairsEngine {
             throw new IllegalArgumentException("the state has " + loaded.units + " units, this run " + units);
         }
         ResumeState<R> state = loaded != null ? loaded : new ResumeState<>(units);
-        int d = m.dim();
-        float[] data = m.data();
         progress.begin(split < 0 ? "all-pairs" : "cross-pairs", split < 0 ? pairs(n) : (long) split * (n - split));
         long restored = 0;
         for (int u = 0; u < units; u++) {
@@ -169,6 +222,7 @@ public final class AllPairsEngine {
         try (TileScheduler s = new TileScheduler(Math.max(1, Math.min(threads, todo)), "cossim-tiles")) {
             s.run(todo, w -> () -> {
                 Tile tile = new Tile(block * block);
+                Operands op = new Operands(m, block);
                 int u;
                 while ((u = next.getAndIncrement()) < units) {
                     synchronized (state) {
@@ -179,22 +233,12 @@ public final class AllPairsEngine {
                     R local = reducers.get();
                     if (split < 0) {
                         for (int bi = (int) starts[u]; bi < starts[u + 1]; bi++) {
-                            int r0 = bi * block;
-                            int rows = Math.min(block, n - r0);
-                            TileKernel.RowBlock rowBlock = kernel.rowBlock(data, r0, rows, d);
-                            for (int c0 = r0; c0 < n; c0 += block) {
-                                TileScheduler.checkInterrupted();
-                                int cols = Math.min(block, n - c0);
-                                rowBlock.dots(data, c0, cols, tile.values);
-                                tile.set(r0, rows, c0, cols, c0 == r0);
-                                local.accept(tile);
-                                progress.advance(tile.pairCount());
-                            }
+                            rowBlockTiles(m, op, bi, tile, local, progress);
                         }
                     } else {
                         int colBlocks = (n - split + block - 1) / block;
                         for (long t = starts[u]; t < starts[u + 1]; t++) {
-                            crossTile(m, split, colBlocks, t, tile, local, progress);
+                            crossTile(m, op, split, colBlocks, t, tile, local, progress);
                         }
                     }
                     synchronized (state) {

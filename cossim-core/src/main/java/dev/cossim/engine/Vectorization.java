@@ -4,6 +4,11 @@ import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.kernel.VectorTileKernel;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -20,9 +25,14 @@ public final class Vectorization {
 
     private final boolean vectorApi;
     private final AtomicBoolean summaryWarmUpStarted = new AtomicBoolean();
-    /** False while the summary pass's warm-up runs and has not yet seen it at compiled speed. */
-    private volatile boolean summaryPassReady = true;
-
+    /**
+     * True once a warm-up has run the summary pass at compiled speed (or given up after its time limit); before that
+     * reducers take the scalar pass. A JVM that never started a warm-up (runs too small to pay for one) keeps the
+     * scalar pass: the uncompiled vector pass runs tens of times slower than either compiled pass.
+     */
+    private volatile boolean summaryPassReady;
+    /** True while a warm-up of the summary pass runs. */
+    private boolean summaryWarmUpRunning;
     private Vectorization(boolean vectorApi) {
         this.vectorApi = vectorApi;
     }
@@ -44,9 +54,54 @@ public final class Vectorization {
                 : "vectorization: scalar passes (the jdk.incubator.vector module is not enabled: add --add-modules jdk.incubator.vector)";
     }
 
-    /** The dot-product kernel by name (auto, blas, vector, scalar); {@code log} is told the one line saying which and why. */
+    /**
+     * The dot-product kernel by name (auto, blas, vector, scalar); {@code log} is told the one line saying which and why.
+     * Chosen once per JVM and name (kernels are stateless and shared by threads), so a choice {@link #preloadDotKernel}
+     * started in the background is taken over here, its line told again.
+     */
     public TileKernel dotKernel(String name, Consumer<String> log) {
-        return Kernels.choose(name, log);
+        KernelChoice c = kernelChoice(name).join();
+        c.lines.forEach(log);
+        switch (c.error) {
+            case null -> { }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(c.error);
+        }
+        return c.kernel;
+    }
+
+    /**
+     * Starts choosing (and loading: OpenBLAS takes about 0.3 s to load) the kernel of that name on a side thread, so
+     * that it is ready when {@link #dotKernel} asks for it; a caller that knows early which kernel it will need (the
+     * command line, before it parses its arguments) calls this first.
+     */
+    public void preloadDotKernel(String name) {
+        kernelChoice(name);
+    }
+
+    private final ConcurrentHashMap<String, CompletableFuture<KernelChoice>> kernels = new ConcurrentHashMap<>();
+
+    /** A kernel choice: the kernel and the lines said about it, or the error it ended in (a bad name, say). */
+    private record KernelChoice(TileKernel kernel, List<String> lines, Throwable error) {
+    }
+
+    private CompletableFuture<KernelChoice> kernelChoice(String name) {
+        String key = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
+        return kernels.computeIfAbsent(key, k -> {
+            CompletableFuture<KernelChoice> f = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                List<String> lines = new ArrayList<>();
+                try {
+                    f.complete(new KernelChoice(Kernels.choose(k, lines::add), List.copyOf(lines), null));
+                } catch (Throwable e) {
+                    f.complete(new KernelChoice(null, List.copyOf(lines), e));
+                }
+            }, "cossim-kernel-" + k);
+            t.setDaemon(true);
+            t.start();
+            return f;
+        });
     }
 
     /** Whether the fused summary pass should be the Vector API one. */
@@ -64,44 +119,52 @@ public final class Vectorization {
         JitWarmUp.inBackground(warmUp);
     }
 
-    /** Whether reducers should take the vector summary pass now: false while its warm-up is compiling it. */
+    /**
+     * Whether reducers should take the vector summary pass now: only after a warm-up has compiled it (see
+     * {@link #warmUpSummaryPass}); without one, and while it runs, the scalar pass.
+     */
     public boolean summaryPassReady() {
         return summaryPassReady;
     }
 
     /**
-     * Runs {@code warmUp} (the summary pass on synthetic tiles) once per JVM on a side thread; until it returns,
-     * {@link #summaryPassReady} says false and reducers take the scalar pass. Nothing runs without the Vector API.
+     * Runs {@code warmUp} (the summary pass on synthetic tiles) once per JVM on a side thread; when it returns,
+     * {@link #summaryPassReady} says true and reducers take the vector pass. Nothing runs without the Vector API.
      */
     public void warmUpSummaryPass(Runnable warmUp) {
         if (!vectorApi || !summaryWarmUpStarted.compareAndSet(false, true)) {
             return;
         }
-        // Not ready from now on (not from when the thread starts), so that awaitSummaryPass cannot slip through.
-        summaryPassReady = false;
+        // Running from now on (not from when the thread starts), so that awaitSummaryPass cannot slip through.
+        synchronized (this) {
+            summaryWarmUpRunning = true;
+        }
         if (!JitWarmUp.inBackground(() -> {
             try {
                 warmUp.run();
             } finally {
-                summaryPassDone();
+                summaryPassDone(true);
             }
         })) {
-            summaryPassDone();
+            // One core: no side thread to compile it on; a run large enough to ask for a warm-up compiles the vector
+            // pass on its own tiles, as it did before warm-ups.
+            summaryPassDone(true);
         }
     }
 
-    private synchronized void summaryPassDone() {
-        summaryPassReady = true;
+    private synchronized void summaryPassDone(boolean ready) {
+        summaryWarmUpRunning = false;
+        summaryPassReady = ready;
         notifyAll();
     }
 
     /**
      * Waits until a running warm-up of the summary pass has finished (at once when none runs): a run whose results
-     * must not depend on timing (a checkpointed one) then feeds every tile through the one vector pass, whose sums
-     * the scalar pass would round differently.
+     * must not depend on timing (a checkpointed one) then feeds every tile through one pass (the vector one after a
+     * warm-up, else the scalar one), where the two would round the sums differently.
      */
     public synchronized void awaitSummaryPass() {
-        while (!summaryPassReady) {
+        while (summaryWarmUpRunning) {
             try {
                 wait();
             } catch (InterruptedException e) {

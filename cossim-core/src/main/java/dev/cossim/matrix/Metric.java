@@ -118,12 +118,13 @@ public enum Metric {
             return new double[]{-1, 1};
         }
         double max = 0;
-        float[] data = m.data();
         int d = m.dim();
+        float[] row = new float[d];
         for (int r = 0; r < m.size(); r++) {
+            m.readRows(r, 1, row, 0);
             double ss = 0;
             for (int k = 0; k < d; k++) {
-                double x = data[r * d + k];
+                double x = row[k];
                 ss += x * x;
             }
             max = Math.max(max, ss);

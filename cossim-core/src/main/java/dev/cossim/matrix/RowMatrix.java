@@ -7,10 +7,14 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * The rows that take part in an analysis, packed contiguously as float32 after normalisation (norms computed in
- * double). Zero rows and rows with non-finite values are left out, never turned into NaN similarities: their ids are
- * kept so that every report can say how many were excluded and which. Row {@code r} here is original row
- * {@code ids[r]}.
+ * The rows that take part in an analysis, as float32 after normalisation (norms computed in double). Zero rows and
+ * rows with non-finite values are left out, never turned into NaN similarities: their ids are kept so that every
+ * report can say how many were excluded and which. Row {@code r} here is original row {@code ids[r]}.
+ * <p>
+ * Either <em>packed</em>: all rows in one float array ({@link #data}), or <em>streamed</em> ({@link #streamed}): the
+ * source tensor stays where it is (memory-mapped) with each row's shift and scale, and {@link #readRows} reads and
+ * normalises a block of rows when a tile needs it, to the same bits as packing would give. Streaming keeps a large
+ * half-precision model at its own size in memory instead of twice it (or four times, for bfloat16 in float32).
  */
 public final class RowMatrix {
     private final int n;
@@ -20,11 +24,20 @@ public final class RowMatrix {
     private final int[] zeroRows;
     private final int[] nonFiniteRows;
     private final Normalization normalization;
+    /** Streamed rows: the source, and per row what is subtracted and what it is then multiplied by (null when packed). */
+    private final Tensor source;
+    private final double[] shift;
+    private final double[] scale;
 
     public RowMatrix(int dim, float[] data, int[] ids, int[] zeroRows, int[] nonFiniteRows, Normalization normalization) {
+        this(dim, data, ids, zeroRows, nonFiniteRows, normalization, null, null, null);
         if (data.length != (long) ids.length * dim) {
             throw new IllegalArgumentException("data holds " + data.length + " floats, expected " + ids.length + " x " + dim);
         }
+    }
+
+    private RowMatrix(int dim, float[] data, int[] ids, int[] zeroRows, int[] nonFiniteRows, Normalization normalization,
+                      Tensor source, double[] shift, double[] scale) {
         this.n = ids.length;
         this.dim = dim;
         this.data = data;
@@ -32,6 +45,9 @@ public final class RowMatrix {
         this.zeroRows = zeroRows;
         this.nonFiniteRows = nonFiniteRows;
         this.normalization = normalization;
+        this.source = source;
+        this.shift = shift;
+        this.scale = scale;
     }
 
     /** Every row of a 2-D tensor. */
@@ -89,10 +105,84 @@ public final class RowMatrix {
     }
 
     /**
+     * The selected rows of a 2-D tensor, streamed: one pass over the rows finds the excluded ones and each row's
+     * shift and scale (in double, as packing computes them), and nothing is copied; {@link #readRows} then gives any
+     * block of rows, normalised, to the same bits as {@link #of} would have packed them. The tensor must stay open
+     * while the rows are read.
+     */
+    public static RowMatrix streamed(Tensor t, Normalization norm, int[] selection) {
+        t.requireMatrix();
+        int d = Math.toIntExact(t.rowLength());
+        for (int id : selection) {
+            if (id < 0 || id >= t.rows()) {
+                throw new CossimException("row id " + id + " is out of range: " + t.origin() + " has " + t.rows() + " rows");
+            }
+        }
+        int m = selection.length;
+        byte[] status = new byte[m];
+        double[] shiftAll = new double[m], scaleAll = new double[m];
+        int chunk = 1024;
+        IntStream.range(0, (m + chunk - 1) / chunk).parallel().forEach(c -> {
+            float[] row = new float[d];
+            double[] ms = new double[2];
+            for (int r = c * chunk; r < Math.min(m, (c + 1) * chunk); r++) {
+                t.readFloats((long) selection[r] * d, row, 0, d);
+                status[r] = measureRow(row, norm, ms);
+                shiftAll[r] = ms[0];
+                scaleAll[r] = ms[1];
+            }
+        });
+        int kept = 0;
+        for (byte st : status) {
+            if (st == 0) {
+                kept++;
+            }
+        }
+        int[] ids = new int[kept];
+        double[] shift = new double[kept], scale = new double[kept];
+        int k = 0;
+        for (int r = 0; r < m; r++) {
+            if (status[r] == 0) {
+                ids[k] = selection[r];
+                shift[k] = shiftAll[r];
+                scale[k++] = scaleAll[r];
+            }
+        }
+        int[] zero = IntStream.range(0, m).filter(r -> status[r] == 1).map(r -> selection[r]).toArray();
+        int[] nonFinite = IntStream.range(0, m).filter(r -> status[r] == 2).map(r -> selection[r]).toArray();
+        return new RowMatrix(d, null, ids, zero, nonFinite, norm, t, shift, scale);
+    }
+
+    /** Whether all rows are in one array ({@link #data}); else they are streamed ({@link #readRows}). */
+    public boolean packed() {
+        return data != null;
+    }
+
+    /**
+     * Rows {@code [r0, r0 + count)}, normalised, into {@code dst} from float {@code dstOff} (row-major, {@code dim()}
+     * per row): a copy of the packed rows, or read from the source and normalised (streamed rows).
+     */
+    public void readRows(int r0, int count, float[] dst, int dstOff) {
+        java.util.Objects.checkFromIndexSize(r0, count, n);
+        if (data != null) {
+            System.arraycopy(data, r0 * dim, dst, dstOff, count * dim);
+            return;
+        }
+        for (int r = r0; r < r0 + count; r++) {
+            int o = dstOff + (r - r0) * dim;
+            source.readFloats((long) ids[r] * dim, dst, o, dim);
+            applyRow(dst, o, dim, shift[r], scale[r]);
+        }
+    }
+
+    /**
      * Rows of {@code a} followed by rows of {@code b} (prepared alike): the layout of a rectangular run, where packed
      * rows {@code [0, a.size())} are one side and the rest the other.
      */
     public static RowMatrix concat(RowMatrix a, RowMatrix b) {
+        if (!a.packed() || !b.packed()) {
+            throw new IllegalArgumentException("streamed rows cannot be joined");
+        }
         if (a.dim != b.dim || a.normalization != b.normalization) {
             throw new IllegalArgumentException("rows of different shape or preparation cannot be joined");
         }
@@ -111,6 +201,20 @@ public final class RowMatrix {
 
     /** Normalises one row in place; returns 0 when usable, 1 for a zero row, 2 for non-finite values. */
     public static byte prepareRow(float[] row, Normalization norm) {
+        double[] ms = new double[2];
+        byte status = measureRow(row, norm, ms);
+        if (status == 0 && norm != Normalization.NONE) {
+            applyRow(row, 0, row.length, ms[0], ms[1]);
+        }
+        return status;
+    }
+
+    /**
+     * What normalising a row takes: its shift (the mean for centred rows, else 0) into {@code out[0]}, and the scale
+     * (1 / the norm of the shifted row; 1 for {@link Normalization#NONE}) into {@code out[1]}, both in double; returns
+     * 0 when usable, 1 for a zero row, 2 for non-finite values.
+     */
+    private static byte measureRow(float[] row, Normalization norm, double[] out) {
         double sum = 0;
         for (float v : row) {
             if (!Float.isFinite(v)) {
@@ -127,14 +231,16 @@ public final class RowMatrix {
         if (ss == 0) {
             return 1;
         }
-        if (norm == Normalization.NONE) {
-            return 0;
-        }
-        double inv = 1.0 / Math.sqrt(ss);
-        for (int i = 0; i < row.length; i++) {
-            row[i] = (float) ((row[i] - mean) * inv);
-        }
+        out[0] = mean;
+        out[1] = norm == Normalization.NONE ? 1 : 1.0 / Math.sqrt(ss);
         return 0;
+    }
+
+    /** {@code row[i] = (float) ((row[i] - shift) * scale)} over {@code [off, off + len)}: exact for shift 0, scale 1. */
+    private static void applyRow(float[] row, int off, int len, double shift, double scale) {
+        for (int i = off; i < off + len; i++) {
+            row[i] = (float) ((row[i] - shift) * scale);
+        }
     }
 
     public int size() {
@@ -145,8 +251,11 @@ public final class RowMatrix {
         return dim;
     }
 
-    /** Row-major packed rows, {@code size() x dim()}. */
+    /** Row-major packed rows, {@code size() x dim()}; streamed rows have none (see {@link #readRows}). */
     public float[] data() {
+        if (data == null) {
+            throw new IllegalStateException("the rows are streamed from " + source.origin() + ", not packed: read them with readRows");
+        }
         return data;
     }
 
