@@ -39,6 +39,10 @@ abstract class AnalysisCommand extends ModelCommand {
     @Option(names = "--block", defaultValue = "0", hidden = true, description = "Rows per tile block (0: the kernel's preferred size).")
     int block;
 
+    @Option(names = "--packed-row-limit", defaultValue = "1073741824", hidden = true, paramLabel = "BYTES",
+            description = "Stream the rows from the model when they would take more than BYTES as float32 (0: always).")
+    long packedRowLimit;
+
     Metric metric() {
         return Metric.parse(metricName);
     }
@@ -58,6 +62,7 @@ abstract class AnalysisCommand extends ModelCommand {
                 .kernel(engine.kernelName())
                 .threads(threads())
                 .block(block)
+                .packedRowLimit(packedRowLimit)
                 .progress(progress())
                 .log(EngineOptions.kernelLog(err()));
     }

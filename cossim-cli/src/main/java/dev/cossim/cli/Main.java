@@ -31,7 +31,7 @@ public final class Main {
 
     /** Read before parsing (see run), like --debug. */
     @picocli.CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "Also print which tile kernel runs and why (the summary's time line names it anyway).")
+            description = "Also print which tile kernel runs and why (the summary's time line names it anyway), and whether the rows are streamed.")
     boolean verboseOption;
 
     public static void main(String[] args) {

@@ -665,8 +665,15 @@ public final class Analysis {
                     : " matches no rows of ") + m.description());
         }
         // Streamed only without a second side: a rectangular run joins both sides into one packed matrix.
-        RowMatrix ra = against == null && (long) idsA.length * m.matrix().rowLength() * Float.BYTES > packedRowLimit
-                ? RowMatrix.streamed(m.matrix(), norm, idsA) : RowMatrix.of(m.matrix(), norm, idsA);
+        long packedBytes = (long) idsA.length * m.matrix().rowLength() * Float.BYTES;
+        RowMatrix ra;
+        if (against == null && packedBytes > packedRowLimit) {
+            log.accept(String.format(Locale.ROOT, "rows: streamed from the model, block by block (%,d x %d as float32 would take %.2f GiB, over the %.2f GiB packed-row limit)",
+                    idsA.length, m.matrix().rowLength(), packedBytes / (double) (1L << 30), packedRowLimit / (double) (1L << 30)));
+            ra = RowMatrix.streamed(m.matrix(), norm, idsA);
+        } else {
+            ra = RowMatrix.of(m.matrix(), norm, idsA);
+        }
         if (against == null) {
             if (ra.size() < 2) {
                 throw new CossimException("the selection " + selection.describe() + " leaves fewer than two usable rows ("
