@@ -25,11 +25,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * first use.
  */
 public final class OpenBlas {
-    static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+    static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112, UPPER = 121;
 
     private final MethodHandle sgemm;
     /** The same function, called on heap arrays: a critical downcall, during which the GC waits. */
     private final MethodHandle sgemmHeap;
+    /** cblas_ssyrk on heap arrays (a critical downcall, as {@link #sgemmHeap}). */
+    private final MethodHandle ssyrkHeap;
     private final MethodHandle setThreads;
     private final MethodHandle getThreads;
     private final String core;
@@ -51,6 +53,8 @@ public final class OpenBlas {
         MemorySegment sgemmAddress = look.find("cblas_sgemm").orElseThrow();
         sgemm = l.downcallHandle(sgemmAddress, gemm);
         sgemmHeap = l.downcallHandle(sgemmAddress, gemm, Linker.Option.critical(true));
+        ssyrkHeap = l.downcallHandle(look.find("cblas_ssyrk").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT), Linker.Option.critical(true));
         setThreads = l.downcallHandle(look.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT));
         getThreads = l.downcallHandle(look.find("openblas_get_num_threads").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
         var text = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(512, JAVA_BYTE));
@@ -133,6 +137,24 @@ public final class OpenBlas {
             sgemmHeap.invokeExact(ROW_MAJOR, NO_TRANS, TRANS, m, n, k, 1f, sa, k, sb, k, 0f, sc, n);
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_sgemm failed", t);
+        }
+    }
+
+    /**
+     * Row-major {@code C = A * A^T}, upper triangle and diagonal only, on heap arrays: A is m x k from float
+     * {@code aOff}, C is m x m from {@code cOff}; the strictly lower triangle of C is left as it was. About half the
+     * work of {@link #sgemmHeap} on the same operands.
+     */
+    public void ssyrkHeap(int m, int k, float[] a, int aOff, float[] c, int cOff) {
+        MemorySegment sa = MemorySegment.ofArray(a).asSlice(aOff * (long) Float.BYTES);
+        MemorySegment sc = MemorySegment.ofArray(c).asSlice(cOff * (long) Float.BYTES);
+        if (sa.byteSize() < (long) m * k * Float.BYTES || sc.byteSize() < (long) m * m * Float.BYTES) {
+            throw new IndexOutOfBoundsException("ssyrk operands shorter than " + m + " x " + k);
+        }
+        try {
+            ssyrkHeap.invokeExact(ROW_MAJOR, UPPER, NO_TRANS, m, k, 1f, sa, k, 0f, sc, m);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_ssyrk failed", t);
         }
     }
 

@@ -105,8 +105,12 @@ public final class AllPairsEngine {
         for (int c0 = r0; c0 < n; c0 += block) {
             TileScheduler.checkInterrupted();
             int cols = Math.min(block, n - c0);
-            // The diagonal tile's columns are the row block itself (already read, when streamed).
-            rowBlock.dots(c0 == r0 ? op.rows(r0, rows) : op.cols(c0, cols), c0 == r0 ? op.rowsOffset(r0) : op.colsOffset(c0), cols, tile.values);
+            if (c0 == r0) {
+                // The diagonal tile: the row block against itself (already read, when streamed); only j >= i is needed.
+                rowBlock.dotsSelf(op.rows(r0, rows), op.rowsOffset(r0), rows, tile.values);
+            } else {
+                rowBlock.dots(op.cols(c0, cols), op.colsOffset(c0), cols, tile.values);
+            }
             tile.set(r0, rows, c0, cols, c0 == r0);
             local.accept(tile);
             progress.advance(tile.pairCount());

@@ -4,6 +4,8 @@ package dev.cossim.engine;
  * One computed block of the similarity matrix: {@code values[i * cols + j]} is the similarity of packed rows
  * {@code rowStart + i} and {@code colStart + j}. On a diagonal tile (the same row block on both sides) only the pairs
  * with {@code j > i} are real unordered pairs; reducers skip the rest, so every unordered pair is seen exactly once.
+ * The kernel computes a diagonal tile's {@code j >= i} part only (its upper triangle and the self values); the lower
+ * triangle holds whatever the buffer held before, and no reducer may read it.
  * A tile is reused by its thread: reducers must not keep a reference to {@code values}.
  */
 public final class Tile {

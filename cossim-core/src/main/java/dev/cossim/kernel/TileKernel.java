@@ -42,5 +42,15 @@ public interface TileKernel {
     interface RowBlock {
         /** {@code out[i * n + j] = dot(row i of the block, b row bRow + j)}, as {@link TileKernel#dots}. */
         void dots(float[] b, int bRow, int n, float[] out);
+
+        /**
+         * The block against itself (a diagonal tile of all pairs): {@code a, aRow, m} are the arguments the block was
+         * made from. Only {@code out[i * m + j]} for {@code j >= i} must be computed (the pairs of the tile and the
+         * self values); the rest may be left as it was. A kernel with a symmetric product (BLAS {@code ssyrk}) does
+         * about half the work; by default the whole tile, as {@link #dots}.
+         */
+        default void dotsSelf(float[] a, int aRow, int m, float[] out) {
+            dots(a, aRow, m, out);
+        }
     }
 }

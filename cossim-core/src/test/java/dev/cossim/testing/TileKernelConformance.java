@@ -92,6 +92,42 @@ public abstract class TileKernelConformance {
         }
     }
 
+    /**
+     * A row block against itself (a diagonal tile): the upper triangle and the diagonal equal the double reference;
+     * nothing is written past the tile.
+     */
+    @ParameterizedTest(name = "d={0} m={1}")
+    @MethodSource("selfShapes")
+    void dotsSelfGivesTheUpperTriangle(int d, int m) {
+        float[] a = Synthetic.unitRows(Synthetic.gaussian(m + 3, d, 17 + d), d);
+        TileKernel k = kernel();
+        float[] out = new float[m * m + 5];
+        Arrays.fill(out, Float.NaN);
+        k.rowBlock(a, 2, m, d).dotsSelf(a, 2, m, out);
+        for (int i = 0; i < m; i++) {
+            for (int j = i; j < m; j++) {
+                double ref = 0;
+                for (int q = 0; q < d; q++) {
+                    ref += (double) a[(2 + i) * d + q] * a[(2 + j) * d + q];
+                }
+                assertEquals(ref, out[i * m + j], 1e-5, k.name() + " kernel self tile at (" + i + "," + j + ") d=" + d);
+            }
+        }
+        for (int q = m * m; q < out.length; q++) {
+            assertEquals(Float.NaN, out[q], k.name() + " wrote past the self tile at " + q);
+        }
+    }
+
+    static Stream<Arguments> selfShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (int d : new int[]{1, 7, 384, 1021}) {
+            for (int m : new int[]{1, 2, 5, 37, 263, 1031}) {
+                out.add(Arguments.of(d, m));
+            }
+        }
+        return out.stream();
+    }
+
     /** Row blocks may share per-thread packing space: an older block, or one used from another thread, keeps its rows. */
     @Test
     void olderRowBlocksAndOtherThreadsStayCorrect() throws Exception {
