@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * killed with SIGKILL or SIGINT at seeded random moments within its run (at least 21 kills over 7 commands). After
  * every kill each final path is absent or complete and valid (JSON parses and adds up, TSV row counts, .npy header and
  * size, the HTML page whole); a SIGINT prints no exception; the temporary files a SIGKILL leaves are hidden
- * {@code .partial-} names that the next run of the command removes. A killed checkpointed run, resumed, writes the
- * same bytes as an uninterrupted one.
+ * {@code .partial-} names that the next run of the command removes. A killed checkpointed run (all-pairs, query),
+ * resumed, writes the same bytes as an uninterrupted one.
  */
 class KillHarnessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -271,21 +271,7 @@ class KillHarnessTest {
         List<String> part = new ArrayList<>(List.of("all-pairs"));
         part.addAll(common);
         part.addAll(List.of("--checkpoint", "ck", "--checkpoint-every", "0.2", "-o", "resumed"));
-        Path root = ReadmeSnippetTest.repoRoot();
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("cossim").toString()));
-        cmd.addAll(part);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("COSSIM_CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        Path ck = work.resolve("ck").resolve("checkpoint.bin");
-        while (p.isAlive() && !Files.exists(ck)) {
-            Thread.sleep(20);
-        }
-        boolean killedMidway = p.isAlive();
-        p.destroyForcibly().waitFor();
-        assertTrue(killedMidway, "the run was killed after its first checkpoint, before its end");
+        killAfterFirstSave(part, work.resolve("ck").resolve("checkpoint.bin"));
         assertFalse(Files.exists(work.resolve("resumed")));
 
         List<String> resume = new ArrayList<>(part);
@@ -300,5 +286,51 @@ class KillHarnessTest {
         assertEquals(2, again.code());
         assertTrue(again.err().startsWith("cossim: error: ") && again.err().contains("holds a checkpoint already"), again.err());
         assertEquals(1, again.err().lines().count(), again.err());
+    }
+
+    /** Starts {@code args} through the launcher and kills it (SIGKILL) as soon as {@code checkpoint} is on disk. */
+    void killAfterFirstSave(List<String> args, Path checkpoint) throws Exception {
+        Path root = ReadmeSnippetTest.repoRoot();
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("cossim").toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("COSSIM_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("JAVA_OPTS");
+        Process p = pb.start();
+        while (p.isAlive() && !Files.exists(checkpoint)) {
+            Thread.sleep(20);
+        }
+        boolean killedMidway = p.isAlive();
+        p.destroyForcibly().waitFor();
+        assertTrue(killedMidway, String.join(" ", args) + ": killed after its first checkpoint, before its end");
+    }
+
+    static List<String> with(List<String> args, String... more) {
+        List<String> out = new ArrayList<>(args);
+        out.addAll(List.of(more));
+        return out;
+    }
+
+    @Test
+    void aKilledCheckpointedQueryResumesToTheSameBytes() throws Exception {
+        assertEquals(0, launch(null, 0, List.of("generate-batches", "-o", "corpus", "--rows", "100000", "--dim", "256", "--files", "4")).code());
+        // 60 corpus rows as queries, one thread and the scalar kernel: a scan of about 1.5 s here, long enough to be killed in.
+        List<String> query = new ArrayList<>(List.of("query", "corpus", "--format", "tsv", "--threads", "1", "--kernel", "scalar"));
+        for (int i = 0; i < 60; i++) {
+            query.addAll(List.of("--label", "row " + (i * 1637)));
+        }
+        query.add("-k");
+        Run whole = launch(null, 0, with(query, "5", "-o", "whole.tsv"));
+        assertEquals(0, whole.code(), whole.err());
+        assertEquals(60 * 5 + 1, tsv(work.resolve("whole.tsv")).size());
+
+        List<String> part = with(query, "5", "--checkpoint", "ck", "--checkpoint-every", "0.2", "-o", "resumed.tsv");
+        killAfterFirstSave(part, work.resolve("ck").resolve("checkpoint.bin"));
+        assertFalse(Files.exists(work.resolve("resumed.tsv")));
+        Run r = launch(null, 0, with(part, "--resume"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(-1, Files.mismatch(work.resolve("whole.tsv"), work.resolve("resumed.tsv")), "the hits of an uninterrupted query, byte for byte");
     }
 }

@@ -57,6 +57,8 @@ public final class Analysis {
     private static final int DEFAULT_BINS = 2000;
     /** Seconds between two saves of a checkpoint, unless the request says otherwise. */
     public static final double DEFAULT_CHECKPOINT_SECONDS = 60;
+    /** The file a checkpoint directory holds. */
+    public static final String CHECKPOINT_FILE = CheckpointFile.FILE;
 
     private EmbeddingModel model;
     /** Rows a caller already prepared and cut ({@link #ofPrepared}); then no model is read. */
@@ -413,25 +415,22 @@ public final class Analysis {
         if (matrixFile != null && !matrixFile.getFileName().toString().endsWith(".npy")) {
             throw new ParameterException("matrix file", matrixFile, "the file name must end in .npy");
         }
-        if (resume && checkpointDir == null) {
-            throw new ParameterException("resume", "true", "needs a checkpoint directory to resume from");
+        if (checkpointDir != null && (submatrix || correlationVsCosine || heatmapSize > 0 || matrixFile != null)) {
+            throw new ParameterException("checkpoint", checkpointDir, "only the histogram, statistics, top-k, top pairs, "
+                    + "near-duplicates and row statistics can be resumed; not submatrix values, correlation vs cosine, a heatmap or the matrix");
         }
-        if (checkpointDir != null) {
-            if (submatrix || correlationVsCosine || heatmapSize > 0 || matrixFile != null) {
-                throw new ParameterException("checkpoint", checkpointDir, "only the histogram, statistics, top-k, top pairs, "
-                        + "near-duplicates and row statistics can be resumed; not submatrix values, correlation vs cosine, a heatmap or the matrix");
-            }
-            if (!(checkpointSeconds > 0) || !Double.isFinite(checkpointSeconds)) {
-                throw new ParameterException("checkpoint interval", checkpointSeconds, "must be a positive number of seconds");
-            }
-            if (java.nio.file.Files.exists(checkpointDir) && !java.nio.file.Files.isDirectory(checkpointDir)) {
-                throw CossimException.inFile(checkpointDir, "exists and is not a directory (the checkpoint directory)");
-            }
-            if (!resume && java.nio.file.Files.exists(checkpointDir.resolve(CheckpointFile.FILE))) {
-                throw CossimException.inFile(checkpointDir, "holds a checkpoint already: resume it, or remove it to start again");
-            }
-        }
+        validateCheckpoint(checkpointDir, checkpointSeconds, resume);
         return this;
+    }
+
+    /**
+     * Checks checkpoint options as {@link #validate} does, before any work: {@code resume} needs a directory, the
+     * interval must be a positive number of seconds, {@code dir} must be a directory (or not exist yet) and, without
+     * {@code resume}, hold no checkpoint. For callers that run several resumable passes under directories of their own
+     * ({@code Comparison}); {@code dir} null (no checkpoint) passes unless {@code resume} is asked for.
+     */
+    public static void validateCheckpoint(Path dir, double everySeconds, boolean resume) {
+        CheckpointFile.validate(dir, everySeconds, resume);
     }
 
     /**
@@ -769,7 +768,7 @@ public final class Analysis {
         req.add("kernel " + engine.kernel().name());
         req.add("block " + engine.block());
         CheckpointFile<CompositeReducer> f = new CheckpointFile<>(checkpointDir, checkpointSeconds, resume, String.join(", ", req),
-                CheckpointFile.fingerprint(ps.rows(), ps.split()), log);
+                CheckpointFile.fingerprint(ps.rows(), ps.split()), CheckpointFile.ROWS, log);
         f.check();
         return f;
     }
