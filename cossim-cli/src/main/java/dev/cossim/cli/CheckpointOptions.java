@@ -2,14 +2,15 @@ package dev.cossim.cli;
 
 import dev.cossim.analysis.Analysis;
 import dev.cossim.analysis.Search;
+import dev.cossim.compare.Comparison;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
 /**
  * {@code --checkpoint DIR}, {@code --checkpoint-every SECONDS} and {@code --resume}, declared by the commands that can
- * be resumed (all-pairs, near-duplicates, top-pairs, row-stats, query): passed to the facade ({@link Analysis},
- * {@link Search}) as they are, which checks them (see docs/robustness.md).
+ * be resumed (all-pairs, near-duplicates, top-pairs, row-stats, query, compare): passed to the facade ({@link Analysis},
+ * {@link Search}, {@link Comparison}) as they are, which checks them (see docs/robustness.md).
  */
 final class CheckpointOptions {
     @Option(names = "--checkpoint", paramLabel = "DIR",
@@ -29,5 +30,9 @@ final class CheckpointOptions {
 
     Search apply(Search s) {
         return dir == null && !resume ? s : s.checkpoint(dir, everySeconds).resume(resume);
+    }
+
+    Comparison apply(Comparison c) {
+        return dir == null && !resume ? c : c.checkpoint(dir, everySeconds).resume(resume);
     }
 }

@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * killed with SIGKILL or SIGINT at seeded random moments within its run (at least 21 kills over 7 commands). After
  * every kill each final path is absent or complete and valid (JSON parses and adds up, TSV row counts, .npy header and
  * size, the HTML page whole); a SIGINT prints no exception; the temporary files a SIGKILL leaves are hidden
- * {@code .partial-} names that the next run of the command removes. A killed checkpointed run (all-pairs, query),
- * resumed, writes the same bytes as an uninterrupted one.
+ * {@code .partial-} names that the next run of the command removes. A killed checkpointed run (all-pairs, query,
+ * compare), resumed, writes the same bytes as an uninterrupted one (compare's summary.json but its time).
  */
 class KillHarnessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -332,5 +332,36 @@ class KillHarnessTest {
         Run r = launch(null, 0, with(part, "--resume"));
         assertEquals(0, r.code(), r.err());
         assertEquals(-1, Files.mismatch(work.resolve("whole.tsv"), work.resolve("resumed.tsv")), "the hits of an uninterrupted query, byte for byte");
+    }
+
+    @Test
+    void aKilledCheckpointedComparisonResumesToTheSameFiles() throws Exception {
+        int n = 4000, d = 48;
+        float[] a = dev.cossim.testing.Synthetic.gaussian(n, d, 8);
+        float[] b = dev.cossim.testing.Synthetic.gaussian(n, d, 9);
+        for (int i = 0; i < b.length; i++) {
+            b[i] = 0.6f * b[i] + a[i];
+        }
+        for (String[] f : new String[][]{{"a.npy", "a"}, {"b.npy", "b"}}) {
+            TestFiles.npy(work.resolve(f[0]), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (" + n + ", " + d + "), }",
+                    TestFiles.f32(f[1].equals("a") ? a : b));
+        }
+        // One thread and the scalar kernel: top-k passes of about 1 s each here.
+        List<String> compare = List.of("compare", "a.npy", "b.npy", "-k", "5,10", "--sample-pairs", "2000", "--threads", "1", "--kernel", "scalar");
+        // Checkpointed too: the mean cosine of a plain run's top-k pass may differ in its last digits (threads' sums).
+        Run whole = launch(null, 0, with(compare, "--checkpoint", "ck-whole", "-o", "whole"));
+        assertEquals(0, whole.code(), whole.err());
+
+        List<String> part = with(compare, "--checkpoint", "ck", "--checkpoint-every", "0.2", "-o", "resumed");
+        killAfterFirstSave(part, work.resolve("ck").resolve("a").resolve("checkpoint.bin"));
+        assertFalse(Files.exists(work.resolve("resumed")));
+        Run r = launch(null, 0, with(part, "--resume"));
+        assertEquals(0, r.code(), r.err());
+        var wholeSummary = (com.fasterxml.jackson.databind.node.ObjectNode) json(work.resolve("whole").resolve("summary.json"));
+        var resumedSummary = (com.fasterxml.jackson.databind.node.ObjectNode) json(work.resolve("resumed").resolve("summary.json"));
+        assertTrue(wholeSummary.remove("seconds") != null && resumedSummary.remove("seconds") != null);
+        assertEquals(wholeSummary, resumedSummary, "summary.json but its time");
+        assertEquals(-1, Files.mismatch(work.resolve("whole").resolve("rows.tsv"), work.resolve("resumed").resolve("rows.tsv")), "rows.tsv byte for byte");
+        assertEquals(n + 1, tsv(work.resolve("resumed").resolve("rows.tsv")).size());
     }
 }

@@ -504,6 +504,9 @@ public final class Analysis {
             throw new CossimException("a partial run computes the histogram, statistics and top-k (and the reducers given); "
                     + "the other analyses need the whole request");
         }
+        if (checkpointDir != null && !extra.isEmpty()) {
+            throw new ParameterException("checkpoint", checkpointDir, "a partial run resumes its histogram, statistics and top-k only, not extra reducers");
+        }
         RowMatrix rows = prepared.rows();
         int[] ids = rows.ids();
         double[] bounds = range != null ? range : metric.fixedBounds() != null ? metric.fixedBounds() : metric.bounds(rows);
@@ -520,8 +523,14 @@ public final class Analysis {
         for (var f : extra) {
             parts.add(() -> f.apply(ids));
         }
-        CompositeReducer c = prepared.run(new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock()),
-                () -> new CompositeReducer(parts), progress);
+        AllPairsEngine engine = new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock());
+        CompositeReducer c;
+        if (checkpointDir == null) {
+            c = prepared.run(engine, () -> new CompositeReducer(parts), progress);
+        } else {
+            Vectorization.get().awaitSummaryPass(); // every tile through the one vector pass, as in run()
+            c = prepared.runResumable(engine, () -> new CompositeReducer(parts), progress, checkpoints(prepared, engine, bounds));
+        }
         return new Partial(c);
     }
 
