@@ -73,7 +73,7 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
         }
         String specA = args.size() == 2 ? args.getFirst() : null;
         String specB = args.getLast();
-        try (EmbeddingModel a = openModel(specA); EmbeddingModel b = ModelLoader.open(specB, tensorB, vocabB)) {
+        try (EmbeddingModel a = openModel(specA); EmbeddingModel b = warned(ModelLoader.open(specB, tensorB, vocabB))) {
             ComparisonResult r = checkpoint.apply(Comparison.of(a, b).rows(select.selection()).k(ks).samplePairs(samplePairs, select.seed)
                     .center(center).removeTopPcs(removeTopPcs).threads(threads()).kernel(kernel()).progress(progress()).log(EngineOptions.kernelLog(err()))).run();
             PrintWriter o = out();

@@ -106,6 +106,7 @@ public final class Analysis {
     private ProgressListener progress = ProgressListener.NONE;
     private Consumer<String> log = line -> {
     };
+    private Consumer<String> warnings;
 
     private Analysis() {
     }
@@ -343,6 +344,24 @@ public final class Analysis {
         return this;
     }
 
+    /**
+     * Receives one line for each thing about a model this request opens itself ({@link #open}) that is accepted but
+     * may not be what was meant ({@link EmbeddingModel#warnings}: a vocabulary whose size differs from the rows).
+     * Default: the {@link #log}. A model given to {@link #of(EmbeddingModel)} was opened by the caller, who tells its
+     * warnings.
+     */
+    public Analysis warnings(Consumer<String> w) {
+        this.warnings = w;
+        return this;
+    }
+
+    /** Opens the model of {@link #open} and tells its warnings; the caller closes it. */
+    private EmbeddingModel openModel() {
+        EmbeddingModel m = CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd);
+        m.warnings().forEach(warnings != null ? warnings : log);
+        return m;
+    }
+
     /** The threshold's meaning for the metric: cosine and correlation values lie in [-1, 1], distances are >= 0. */
     private static void checkThreshold(Metric metric, double t) {
         if (!Double.isFinite(t)) {
@@ -453,7 +472,7 @@ public final class Analysis {
         Metric tiles = correlationVsCosine ? Metric.CORRELATION : metric;
         double[] knownBounds = range != null ? range : metric.fixedBounds();
         boolean owns = model == null;
-        EmbeddingModel m = owns ? CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd) : model;
+        EmbeddingModel m = owns ? openModel() : model;
         try {
             if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
                 // Compiles the fused pass while the rows are normalised (see SummaryReducer.warmUpInBackground).
@@ -560,7 +579,7 @@ public final class Analysis {
      */
     public Nearest nearest(double[] query, int k, int excludeId) {
         boolean owns = model == null;
-        EmbeddingModel m = owns ? CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd) : model;
+        EmbeddingModel m = owns ? openModel() : model;
         try {
             if (k < 1 || k >= m.rows()) {
                 throw new ParameterException("top-k", k, "must be between 1 and " + (m.rows() - 1) + " (the matrix has " + m.rows() + " rows)");
