@@ -284,8 +284,8 @@ public final class Analysis {
      * saved to {@code dir/checkpoint.bin} (replaced atomically), and once more when every tile is done. The tiles are
      * then cut into at most 256 units of fixed order, each reduced on its own and merged in unit order, so the result
      * is the same to the last digit in every run of the request (whatever the threads or interruptions). Histogram,
-     * statistics, top-k, top pairs, near-duplicates and row statistics only. Without {@link #resume}, {@code dir} must
-     * hold no checkpoint yet.
+     * statistics, top-k, top pairs, near-duplicates and row statistics only (for {@link #runPartial}, the histogram,
+     * statistics and top-k). Without {@link #resume}, {@code dir} must hold no checkpoint yet.
      */
     public Analysis checkpoint(Path dir, double everySeconds) {
         this.checkpointDir = dir;

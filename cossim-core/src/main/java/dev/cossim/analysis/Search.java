@@ -166,8 +166,8 @@ public final class Search {
         if (checkpointDir == null) {
             return engine.search(corpus, position, queries, names, metric, k, progress, batchLog);
         }
-        String request = String.format(Locale.ROOT, "query, metric %s, top-k %d, position %d, %d queries, block %d, kernel %s",
-                metric.label(), k, position, queries.length, engine.block(queries.length), engine.kernel().name());
+        String request = String.format(Locale.ROOT, "query, metric %s, top-k %d, position %d, %d quer%s, block %d, kernel %s",
+                metric.label(), k, position, queries.length, queries.length == 1 ? "y" : "ies", engine.block(queries.length), engine.kernel().name());
         CheckpointFile<QueryPartial> f = new CheckpointFile<>(checkpointDir, checkpointSeconds, resume, request,
                 fingerprint(corpus, queries), "other inputs (the query vectors or the batch files changed", log);
         f.check();
