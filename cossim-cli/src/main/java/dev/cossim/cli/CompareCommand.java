@@ -63,6 +63,9 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
     @Mixin
     RowSelectionOptions select;
 
+    @Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
+
     @Override
     public Integer call() throws IOException {
         if (show < 0) {
@@ -70,9 +73,9 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
         }
         String specA = args.size() == 2 ? args.getFirst() : null;
         String specB = args.getLast();
-        try (EmbeddingModel a = openModel(specA); EmbeddingModel b = ModelLoader.open(specB, tensorB, vocabB)) {
-            ComparisonResult r = Comparison.of(a, b).rows(select.selection()).k(ks).samplePairs(samplePairs, select.seed)
-                    .center(center).removeTopPcs(removeTopPcs).threads(threads()).kernel(kernel()).progress(progress()).log(EngineOptions.kernelLog(err())).run();
+        try (EmbeddingModel a = openModel(specA); EmbeddingModel b = warned(ModelLoader.open(specB, tensorB, vocabB))) {
+            ComparisonResult r = checkpoint.apply(Comparison.of(a, b).rows(select.selection()).k(ks).samplePairs(samplePairs, select.seed)
+                    .center(center).removeTopPcs(removeTopPcs).threads(threads()).kernel(kernel()).progress(progress()).log(EngineOptions.kernelLog(err()))).run();
             PrintWriter o = out();
             print(o, r, show);
             if (outDir != null) {

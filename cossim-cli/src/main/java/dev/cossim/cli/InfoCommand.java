@@ -1,6 +1,7 @@
 package dev.cossim.cli;
 
 import dev.cossim.matrix.NormStatistics;
+import dev.cossim.query.CorpusModel;
 import dev.cossim.source.EmbeddingModel;
 import dev.cossim.source.GgufFile;
 import dev.cossim.source.TensorInfo;
@@ -22,7 +23,8 @@ final class InfoCommand extends ModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String modelSpec = modelOf(args, 0, "[MODEL]");
-        try (EmbeddingModel m = openModel(modelSpec)) {
+        // Its warnings are part of the printout (below the vocabulary line), not repeated on stderr.
+        try (EmbeddingModel m = CorpusModel.open(modelSpec, tensor(), vocab, position, tokenAlignment(modelSpec))) {
             PrintWriter o = out();
             o.println("model:        " + m.description());
             o.println("source:       " + m.file().origin());
@@ -53,6 +55,9 @@ final class InfoCommand extends ModelCommand implements Callable<Integer> {
                 }
                 o.println("vocabulary:   " + v.size() + " tokens" + (unused > 0 ? ", " + unused + " of them [unused...]" : "")
                         + (v.size() != m.rows() ? " (matrix has " + m.rows() + " rows)" : ""));
+            }
+            for (String w : m.warnings()) {
+                o.println("warning:      " + w);
             }
             NormStatistics s = NormStatistics.of(m.matrix());
             o.printf(Locale.ROOT, "norms:        mean %.6f  std %.6f  min %.6f (%s)  max %.6f (%s)%n",

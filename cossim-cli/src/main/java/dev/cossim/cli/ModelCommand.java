@@ -57,12 +57,23 @@ abstract class ModelCommand {
 
     /** The model, or a corpus of batch files read as one ({@link CorpusModel}) at --position. */
     EmbeddingModel openModel(String modelSpec) {
-        return CorpusModel.open(modelSpec, tensor(), vocab, position, tokenAlignment(modelSpec));
+        return warned(CorpusModel.open(modelSpec, tensor(), vocab, position, tokenAlignment(modelSpec)));
     }
 
-    /** The analysis of the model (or corpus) {@code modelSpec}, opened when it runs. */
+    /** The model, after printing its warnings ({@link EmbeddingModel#warnings}) on stderr. */
+    EmbeddingModel warned(EmbeddingModel m) {
+        m.warnings().forEach(this::warn);
+        return m;
+    }
+
+    /** One warning line on stderr: the run goes on. */
+    void warn(String line) {
+        err().println("cossim: warning: " + line);
+    }
+
+    /** The analysis of the model (or corpus) {@code modelSpec}, opened when it runs (its warnings on stderr). */
     Analysis analysis(String modelSpec) {
-        return Analysis.open(modelSpec, tensor(), vocab).position(position, tokenAlignment(modelSpec));
+        return Analysis.open(modelSpec, tensor(), vocab).position(position, tokenAlignment(modelSpec)).warnings(this::warn);
     }
 
     /**

@@ -66,6 +66,9 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write results to FILE (default: standard output).")
     Path outFile;
 
+    @picocli.CommandLine.Mixin
+    CheckpointOptions checkpoint = new CheckpointOptions();
+
     /** A query vector and the name it goes by. */
     private record Query(String name, double[] vector) {
     }
@@ -84,7 +87,8 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
             throw new CossimException("--query-output " + queryOutput + ": it says how --text strings are embedded; give --text STRING");
         }
         int threads = threads();
-        Search search = Search.of(metric, k).kernel(kernel()).threads(threads).block(block).progress(progress()).start();
+        Search search = checkpoint.apply(Search.of(metric, k).kernel(kernel()).threads(threads).block(block).progress(progress())
+                .log(EngineOptions.kernelLog(err()))).start();
         try (Corpus c = openCorpus()) {
             int pos = c.position(position);
             err().println(describe(c) + (c.rank() == 3 ? ", position " + pos : ""));

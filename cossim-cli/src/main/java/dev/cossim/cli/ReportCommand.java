@@ -108,7 +108,7 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
 
     /** The page with a comparison of the model and --compare's model B: its numbers in the summary, two figures. */
     private ReportData withComparison(ReportData data, EmbeddingModel a) {
-        try (EmbeddingModel other = dev.cossim.source.ModelLoader.open(compareWith, null, null)) {
+        try (EmbeddingModel other = warned(dev.cossim.source.ModelLoader.open(compareWith, null, null))) {
             dev.cossim.compare.ComparisonResult r = dev.cossim.compare.Comparison.of(a, other).k(topK).samplePairs(samples, seed)
                     .threads(threads()).kernel(kernel()).progress(progress()).run();
             dev.cossim.compare.ComparisonResult.Overlap ov = r.overlaps().getFirst();

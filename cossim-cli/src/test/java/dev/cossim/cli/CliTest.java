@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -181,5 +182,42 @@ class CliTest {
         assertTrue(r.out().contains("embeddings.word_embeddings.weight F32 [30522, 384]"), r.out());
         assertTrue(r.out().contains("30522 tokens, 994 of them [unused...]"), r.out());
         assertTrue(r.out().contains("zero rows:    0"), r.out());
+    }
+
+    /** A vocabulary of 36 tokens (padded rows) or 45 (tokens past the rows) for the 40 rows: a warning, not an error. */
+    @Test
+    void aVocabularyOfAnotherSizeThanTheRowsIsOneWarning() throws IOException {
+        Path p = smallModel();
+        Path vocab = dir.resolve("model/vocab.txt");
+        List<String> tokens = Files.readAllLines(vocab);
+        Files.write(vocab, tokens.subList(0, 36));
+        String padded = vocab.toAbsolutePath() + ": 36 tokens for the 40 rows of tensor 'emb': rows 36 to 39 have no token and are shown"
+                + " as <id N> (models often pad their embedding rows)";
+
+        Run info = run("info", p.toString());
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("vocabulary:   36 tokens (matrix has 40 rows)\nwarning:      " + padded + "\n"), info.out());
+        assertEquals("", info.err(), "info shows it in its printout, once");
+
+        Run ap = run("all-pairs", p.toString(), "-k", "2");
+        assertEquals(0, ap.code(), ap.err());
+        assertEquals(List.of("cossim: warning: " + padded), ap.err().lines().filter(l -> l.contains("warning")).toList());
+        assertTrue(ap.out().contains("rows:      39 used of 40 selected"), ap.out());
+        Run nb = run("neighbors", p.toString(), "38", "-k", "30");
+        assertEquals(0, nb.code(), nb.err());
+        assertTrue(nb.out().contains("nearest neighbours of \"<id 38>\" (id 38)") && nb.out().contains("<id 39>"), nb.out());
+        assertTrue(nb.err().contains("cossim: warning: " + padded), nb.err());
+
+        List<String> more = new ArrayList<>(tokens);
+        for (int i = 40; i < 45; i++) {
+            more.add("tok" + i);
+        }
+        Files.write(vocab, more);
+        Run larger = run("all-pairs", p.toString(), "-k", "2");
+        assertEquals(0, larger.code(), larger.err());
+        assertTrue(larger.err().contains("cossim: warning: " + vocab.toAbsolutePath() + ": 45 tokens for the 40 rows of tensor 'emb': ids 40 to 44 have no vector\n"),
+                larger.err());
+        Run same = run("all-pairs", p.toString(), "-k", "2", "--vocab", vocab.toString());
+        assertTrue(same.err().contains("cossim: warning: " + vocab + ": 45 tokens"), same.err());
     }
 }

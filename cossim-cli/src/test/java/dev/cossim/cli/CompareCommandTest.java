@@ -117,4 +117,39 @@ class CompareCommandTest {
         assertEquals(1, file.err().strip().lines().count(), file.err());
         assertTrue(file.err().contains("bad.npy"), file.err());
     }
+
+    /** --checkpoint and --resume: the same summary (but its time) and rows.tsv; a mismatch is one line, exit 2, no output. */
+    @Test
+    void aResumedComparisonWritesTheSameFilesAndAMismatchIsOneLine() throws Exception {
+        Path pa = model("a", Synthetic.gaussian(N, D, 3), N, D, null);
+        Path pb = model("b", Synthetic.gaussian(N, D, 5), N, D, null);
+        String ck = dir.resolve("ck").toString();
+        CliRun first = CliRun.of("compare", pa.toString(), pb.toString(), "-k", "3", "--sample-pairs", "100", "--checkpoint", ck,
+                "--out", dir.resolve("first").toString());
+        assertEquals(0, first.code(), first.err());
+        assertTrue(Files.exists(dir.resolve("ck/a/checkpoint.bin")) && Files.exists(dir.resolve("ck/b/checkpoint.bin")));
+        CliRun again = CliRun.of("compare", pa.toString(), pb.toString(), "-k", "3", "--sample-pairs", "100", "--checkpoint", ck, "--resume",
+                "--out", dir.resolve("again").toString());
+        assertEquals(0, again.code(), again.err());
+        ObjectMapper json = new ObjectMapper();
+        var s1 = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve("first/summary.json").toFile());
+        var s2 = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve("again/summary.json").toFile());
+        s1.remove("seconds");
+        s2.remove("seconds");
+        assertEquals(s1, s2);
+        assertEquals(-1, Files.mismatch(dir.resolve("first/rows.tsv"), dir.resolve("again/rows.tsv")));
+
+        Path out = dir.resolve("out");
+        CliRun k = CliRun.of("compare", pa.toString(), pb.toString(), "-k", "4", "--checkpoint", ck, "--resume", "--out", out.toString());
+        assertEquals(2, k.code());
+        assertEquals(1, k.err().strip().lines().count(), k.err());
+        assertTrue(k.err().startsWith("cossim: error: " + ck + "/a/checkpoint.bin: was written for another request"), k.err());
+        CliRun fresh = CliRun.of("compare", pa.toString(), pb.toString(), "-k", "3", "--checkpoint", ck, "--out", out.toString());
+        assertEquals(2, fresh.code());
+        assertEquals("cossim: error: " + ck + ": holds a checkpoint already: resume it, or remove it to start again", fresh.err().strip());
+        CliRun every = CliRun.of("compare", pa.toString(), pb.toString(), "--checkpoint", ck, "--checkpoint-every", "-1", "--out", out.toString());
+        assertEquals(2, every.code());
+        assertEquals("cossim: error: --checkpoint-every -1.0: must be a positive number of seconds", every.err().strip());
+        assertFalse(Files.exists(out));
+    }
 }

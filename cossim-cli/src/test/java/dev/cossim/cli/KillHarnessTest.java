@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * killed with SIGKILL or SIGINT at seeded random moments within its run (at least 21 kills over 7 commands). After
  * every kill each final path is absent or complete and valid (JSON parses and adds up, TSV row counts, .npy header and
  * size, the HTML page whole); a SIGINT prints no exception; the temporary files a SIGKILL leaves are hidden
- * {@code .partial-} names that the next run of the command removes. A killed checkpointed run, resumed, writes the
- * same bytes as an uninterrupted one.
+ * {@code .partial-} names that the next run of the command removes. A killed checkpointed run (all-pairs, query,
+ * compare), resumed, writes the same bytes as an uninterrupted one (compare's summary.json but its time).
  */
 class KillHarnessTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -271,21 +271,7 @@ class KillHarnessTest {
         List<String> part = new ArrayList<>(List.of("all-pairs"));
         part.addAll(common);
         part.addAll(List.of("--checkpoint", "ck", "--checkpoint-every", "0.2", "-o", "resumed"));
-        Path root = ReadmeSnippetTest.repoRoot();
-        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("cossim").toString()));
-        cmd.addAll(part);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("COSSIM_CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        Path ck = work.resolve("ck").resolve("checkpoint.bin");
-        while (p.isAlive() && !Files.exists(ck)) {
-            Thread.sleep(20);
-        }
-        boolean killedMidway = p.isAlive();
-        p.destroyForcibly().waitFor();
-        assertTrue(killedMidway, "the run was killed after its first checkpoint, before its end");
+        killAfterFirstSave(part, work.resolve("ck").resolve("checkpoint.bin"));
         assertFalse(Files.exists(work.resolve("resumed")));
 
         List<String> resume = new ArrayList<>(part);
@@ -300,5 +286,82 @@ class KillHarnessTest {
         assertEquals(2, again.code());
         assertTrue(again.err().startsWith("cossim: error: ") && again.err().contains("holds a checkpoint already"), again.err());
         assertEquals(1, again.err().lines().count(), again.err());
+    }
+
+    /** Starts {@code args} through the launcher and kills it (SIGKILL) as soon as {@code checkpoint} is on disk. */
+    void killAfterFirstSave(List<String> args, Path checkpoint) throws Exception {
+        Path root = ReadmeSnippetTest.repoRoot();
+        List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("cossim").toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("COSSIM_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("JAVA_OPTS");
+        Process p = pb.start();
+        while (p.isAlive() && !Files.exists(checkpoint)) {
+            Thread.sleep(20);
+        }
+        boolean killedMidway = p.isAlive();
+        p.destroyForcibly().waitFor();
+        assertTrue(killedMidway, String.join(" ", args) + ": killed after its first checkpoint, before its end");
+    }
+
+    static List<String> with(List<String> args, String... more) {
+        List<String> out = new ArrayList<>(args);
+        out.addAll(List.of(more));
+        return out;
+    }
+
+    @Test
+    void aKilledCheckpointedQueryResumesToTheSameBytes() throws Exception {
+        assertEquals(0, launch(null, 0, List.of("generate-batches", "-o", "corpus", "--rows", "100000", "--dim", "256", "--files", "4")).code());
+        // 60 corpus rows as queries, one thread and the scalar kernel: a scan of about 1.5 s here, long enough to be killed in.
+        List<String> query = new ArrayList<>(List.of("query", "corpus", "--format", "tsv", "--threads", "1", "--kernel", "scalar"));
+        for (int i = 0; i < 60; i++) {
+            query.addAll(List.of("--label", "row " + (i * 1637)));
+        }
+        query.add("-k");
+        Run whole = launch(null, 0, with(query, "5", "-o", "whole.tsv"));
+        assertEquals(0, whole.code(), whole.err());
+        assertEquals(60 * 5 + 1, tsv(work.resolve("whole.tsv")).size());
+
+        List<String> part = with(query, "5", "--checkpoint", "ck", "--checkpoint-every", "0.2", "-o", "resumed.tsv");
+        killAfterFirstSave(part, work.resolve("ck").resolve("checkpoint.bin"));
+        assertFalse(Files.exists(work.resolve("resumed.tsv")));
+        Run r = launch(null, 0, with(part, "--resume"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(-1, Files.mismatch(work.resolve("whole.tsv"), work.resolve("resumed.tsv")), "the hits of an uninterrupted query, byte for byte");
+    }
+
+    @Test
+    void aKilledCheckpointedComparisonResumesToTheSameFiles() throws Exception {
+        int n = 4000, d = 48;
+        float[] a = dev.cossim.testing.Synthetic.gaussian(n, d, 8);
+        float[] b = dev.cossim.testing.Synthetic.gaussian(n, d, 9);
+        for (int i = 0; i < b.length; i++) {
+            b[i] = 0.6f * b[i] + a[i];
+        }
+        for (String[] f : new String[][]{{"a.npy", "a"}, {"b.npy", "b"}}) {
+            TestFiles.npy(work.resolve(f[0]), 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (" + n + ", " + d + "), }",
+                    TestFiles.f32(f[1].equals("a") ? a : b));
+        }
+        // One thread and the scalar kernel: top-k passes of about 1 s each here.
+        List<String> compare = List.of("compare", "a.npy", "b.npy", "-k", "5,10", "--sample-pairs", "2000", "--threads", "1", "--kernel", "scalar");
+        // Checkpointed too: the mean cosine of a plain run's top-k pass may differ in its last digits (threads' sums).
+        Run whole = launch(null, 0, with(compare, "--checkpoint", "ck-whole", "-o", "whole"));
+        assertEquals(0, whole.code(), whole.err());
+
+        List<String> part = with(compare, "--checkpoint", "ck", "--checkpoint-every", "0.2", "-o", "resumed");
+        killAfterFirstSave(part, work.resolve("ck").resolve("a").resolve("checkpoint.bin"));
+        assertFalse(Files.exists(work.resolve("resumed")));
+        Run r = launch(null, 0, with(part, "--resume"));
+        assertEquals(0, r.code(), r.err());
+        var wholeSummary = (com.fasterxml.jackson.databind.node.ObjectNode) json(work.resolve("whole").resolve("summary.json"));
+        var resumedSummary = (com.fasterxml.jackson.databind.node.ObjectNode) json(work.resolve("resumed").resolve("summary.json"));
+        assertTrue(wholeSummary.remove("seconds") != null && resumedSummary.remove("seconds") != null);
+        assertEquals(wholeSummary, resumedSummary, "summary.json but its time");
+        assertEquals(-1, Files.mismatch(work.resolve("whole").resolve("rows.tsv"), work.resolve("resumed").resolve("rows.tsv")), "rows.tsv byte for byte");
+        assertEquals(n + 1, tsv(work.resolve("resumed").resolve("rows.tsv")).size());
     }
 }

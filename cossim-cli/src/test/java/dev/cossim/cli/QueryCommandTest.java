@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QueryCommandTest {
@@ -185,5 +186,58 @@ class QueryCommandTest {
         assertEquals("\"n's beams,\"", PyRepr.of("n's beams,"));
         assertEquals("'ng\\nfantast'", PyRepr.of("ng\nfantast"));
         assertEquals("'it\\'s \"x\"'", PyRepr.of("it's \"x\""));
+    }
+
+    /**
+     * --checkpoint: a checkpointed query prints the hits of a plain one; --resume of the finished checkpoint prints them
+     * again; a mismatching or misused checkpoint is one line, exit 2, and no output file.
+     */
+    @Test
+    void checkpointedQueriesGiveThePlainHitsAndRefuseAMismatchInOneLine() throws Exception {
+        Path c = dir.resolve("c");
+        Files.createDirectories(c);
+        int n = 300, d = 8;
+        float[] v = Synthetic.gaussian(2 * n, d, 9);
+        npy(c.resolve("a.npy"), DType.F32, java.util.Arrays.copyOfRange(v, 0, n * d), n, d);
+        npy(c.resolve("b.npy"), DType.F32, java.util.Arrays.copyOfRange(v, n * d, 2 * n * d), n, d);
+        Path q = dir.resolve("q.npy");
+        npy(q, DType.F32, Synthetic.gaussian(3, d, 10), 3, d);
+        String ck = dir.resolve("ck").toString();
+        String[] common = {"query", c.toString(), "--queries", q.toString(), "-k", "4", "--format", "tsv"};
+        String[] base = concat(common, "--block", "16");
+        CliRun plain = CliRun.of(base);
+        assertEquals(0, plain.code(), plain.err());
+        CliRun first = CliRun.of(concat(base, "--checkpoint", ck, "--checkpoint-every", "0.001"));
+        assertEquals(0, first.code(), first.err());
+        assertEquals(plain.out(), first.out());
+        assertTrue(Files.exists(dir.resolve("ck/checkpoint.bin")));
+        CliRun resumed = CliRun.of(concat(base, "--checkpoint", ck, "--resume", "--threads", "1"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(plain.out(), resumed.out());
+
+        Path out = dir.resolve("out.tsv");
+        for (String[] bad : new String[][]{
+                {"--checkpoint", ck, "-o", out.toString()},
+                {"--checkpoint", ck, "--resume", "--metric", "dot", "-o", out.toString()},
+                {"--checkpoint", ck, "--resume", "--threads", "3", "--block", "32", "-o", out.toString()},
+                {"--checkpoint", dir.resolve("ck2").toString(), "--checkpoint-every", "0", "-o", out.toString()},
+                {"--resume", "-o", out.toString()}}) {
+            CliRun r = CliRun.of(java.util.Arrays.asList(bad).contains("32") ? concat(common, bad) : concat(base, bad));
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("cossim: error: ")).count(), r.err());
+            assertFalse(Files.exists(out), String.join(" ", bad));
+        }
+        assertTrue(CliRun.of(concat(base, "--checkpoint", ck)).err().contains("cossim: error: " + ck + ": holds a checkpoint already"));
+        assertTrue(CliRun.of(concat(common, "--checkpoint", ck, "--resume", "--block", "32")).err()
+                .contains("cossim: error: " + ck + "/checkpoint.bin: was written for another request (query, metric cosine, top-k 4, position 0, 3 queries, block 16"));
+        assertTrue(CliRun.of(concat(base, "--checkpoint", "x", "--checkpoint-every", "0")).err()
+                .contains("cossim: error: --checkpoint-every 0.0: must be a positive number of seconds"));
+        assertTrue(CliRun.of(concat(base, "--resume")).err().contains("cossim: error: --resume true: needs a checkpoint directory to resume from"));
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -54,6 +54,9 @@ public final class Comparison {
     private ProgressListener progress = ProgressListener.NONE;
     private Consumer<String> log = line -> {
     };
+    private java.nio.file.Path checkpointDir;
+    private double checkpointSeconds = Analysis.DEFAULT_CHECKPOINT_SECONDS;
+    private boolean resume;
     /** The packed unit rows of the side whose top-k pass runs (one side's at a time). */
     private float[] buffer;
     private long last;
@@ -135,6 +138,28 @@ public final class Comparison {
         return this;
     }
 
+    /**
+     * Makes the two top-k passes (the comparison's long part) resumable: each saves its state and finished work units
+     * to {@code dir/a/checkpoint.bin} and {@code dir/b/checkpoint.bin} every {@code everySeconds} and when it is done,
+     * as {@link Analysis#checkpoint} does; the rest (d x d products, decompositions, samples) is recomputed on resume.
+     * Without {@link #resume}, {@code dir} must hold no checkpoint yet.
+     */
+    public Comparison checkpoint(java.nio.file.Path dir, double everySeconds) {
+        this.checkpointDir = dir;
+        this.checkpointSeconds = everySeconds;
+        return this;
+    }
+
+    /**
+     * Continues the checkpoints in {@link #checkpoint}'s directory: a finished pass is not run again, an unfinished one
+     * skips its finished units. A pass's checkpoint of other rows (another model, selection or alignment) or another
+     * request (k, kernel, block) is refused.
+     */
+    public Comparison resume(boolean on) {
+        this.resume = on;
+        return this;
+    }
+
     /** Checks everything that can be checked before any row is read; {@link #run} calls it first. */
     public Comparison validate() {
         if (ks.length == 0) {
@@ -158,7 +183,35 @@ public final class Comparison {
         if (threads < 1) {
             throw new ParameterException("threads", threads, "must be at least 1");
         }
+        validateCheckpoint();
         return this;
+    }
+
+    /** The checkpoint options, as {@link Analysis#validateCheckpoint} checks them, for the directory and each pass's. */
+    private void validateCheckpoint() {
+        if (checkpointDir == null) {
+            Analysis.validateCheckpoint(null, checkpointSeconds, resume);
+            return;
+        }
+        Analysis.validateCheckpoint(checkpointDir, checkpointSeconds, true);
+        if (java.nio.file.Files.exists(checkpointDir.resolve(Analysis.CHECKPOINT_FILE))) {
+            throw CossimException.inFile(checkpointDir, "holds the checkpoint of an analysis (" + Analysis.CHECKPOINT_FILE
+                    + "), not of a comparison (which keeps one per top-k pass in " + String.join("/ and ", SIDES) + "/)");
+        }
+        for (String side : SIDES) {
+            Analysis.validateCheckpoint(checkpointDir.resolve(side), checkpointSeconds, true);
+            if (!resume && java.nio.file.Files.exists(checkpointDir.resolve(side).resolve(Analysis.CHECKPOINT_FILE))) {
+                throw CossimException.inFile(checkpointDir, "holds a checkpoint already: resume it, or remove it to start again");
+            }
+        }
+    }
+
+    /** The subdirectories of a comparison's checkpoint directory: one per top-k pass. */
+    private static final List<String> SIDES = List.of("a", "b");
+
+    /** The request of one side's top-k pass, resumable under its subdirectory when the comparison is checkpointed. */
+    private Analysis checkpointed(Analysis pass, String side) {
+        return checkpointDir == null ? pass : pass.checkpoint(checkpointDir.resolve(side), checkpointSeconds).resume(resume);
     }
 
     public ComparisonResult run() {
@@ -180,9 +233,9 @@ public final class Comparison {
         TileKernel dot = dots != null ? dots : Analysis.chooseKernel(kernelName, log);
 
         stage("alignment");
-        Knn knnA = knn(a, al.idsA(), kmax, dot);
+        Knn knnA = knn(a, al.idsA(), kmax, dot, SIDES.get(0));
         stage("top-k pass of A");
-        Knn knnB = knn(b, al.idsB(), kmax, dot);
+        Knn knnB = knn(b, al.idsB(), kmax, dot, SIDES.get(1));
         buffer = null;
         stage("top-k pass of B");
         List<ComparisonResult.Overlap> overlaps = new ArrayList<>();
@@ -326,7 +379,7 @@ public final class Comparison {
      * rows are packed into {@code buffer} when it has the right size (side B reuses side A's), so that only one side's
      * copy is held at a time.
      */
-    private Knn knn(EmbeddingModel m, int[] ids, int k, TileKernel dot) {
+    private Knn knn(EmbeddingModel m, int[] ids, int k, TileKernel dot, String side) {
         int d = m.dim();
         int n = ids.length;
         if (buffer == null || buffer.length != (long) n * d) {
@@ -348,8 +401,8 @@ public final class Comparison {
         });
         int[] aligned = IntStream.range(0, n).toArray();
         RowMatrix rows = new RowMatrix(d, data, aligned, new int[0], new int[0], Normalization.UNIT);
-        Analysis.Partial p = Analysis.ofPrepared(rows, null).metric(Metric.COSINE).topK(k).threads(threads).kernel(dot)
-                .progress(progress)
+        Analysis.Partial p = checkpointed(Analysis.ofPrepared(rows, null), side).metric(Metric.COSINE).topK(k).threads(threads).kernel(dot)
+                .progress(progress).log(log)
                 // The fused pass's JIT warm-up (Analysis.run starts it, ofPrepared leaves it off): until the vector pass
                 // is compiled the reducers take the scalar one instead of running it uncompiled (slow, boxing).
                 .warmUp((long) rows.size() * rows.size() / 2 > 20_000_000L).runPartial(List.of());

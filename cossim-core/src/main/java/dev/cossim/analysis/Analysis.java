@@ -57,6 +57,8 @@ public final class Analysis {
     private static final int DEFAULT_BINS = 2000;
     /** Seconds between two saves of a checkpoint, unless the request says otherwise. */
     public static final double DEFAULT_CHECKPOINT_SECONDS = 60;
+    /** The file a checkpoint directory holds. */
+    public static final String CHECKPOINT_FILE = CheckpointFile.FILE;
 
     private EmbeddingModel model;
     /** Rows a caller already prepared and cut ({@link #ofPrepared}); then no model is read. */
@@ -105,6 +107,7 @@ public final class Analysis {
     private ProgressListener progress = ProgressListener.NONE;
     private Consumer<String> log = line -> {
     };
+    private Consumer<String> warnings;
 
     private Analysis() {
     }
@@ -282,8 +285,8 @@ public final class Analysis {
      * saved to {@code dir/checkpoint.bin} (replaced atomically), and once more when every tile is done. The tiles are
      * then cut into at most 256 units of fixed order, each reduced on its own and merged in unit order, so the result
      * is the same to the last digit in every run of the request (whatever the threads or interruptions). Histogram,
-     * statistics, top-k, top pairs, near-duplicates and row statistics only. Without {@link #resume}, {@code dir} must
-     * hold no checkpoint yet.
+     * statistics, top-k, top pairs, near-duplicates and row statistics only (for {@link #runPartial}, the histogram,
+     * statistics and top-k). Without {@link #resume}, {@code dir} must hold no checkpoint yet.
      */
     public Analysis checkpoint(Path dir, double everySeconds) {
         this.checkpointDir = dir;
@@ -355,6 +358,24 @@ public final class Analysis {
         this.log = l == null ? line -> {
         } : l;
         return this;
+    }
+
+    /**
+     * Receives one line for each thing about a model this request opens itself ({@link #open}) that is accepted but
+     * may not be what was meant ({@link EmbeddingModel#warnings}: a vocabulary whose size differs from the rows).
+     * Default: the {@link #log}. A model given to {@link #of(EmbeddingModel)} was opened by the caller, who tells its
+     * warnings.
+     */
+    public Analysis warnings(Consumer<String> w) {
+        this.warnings = w;
+        return this;
+    }
+
+    /** Opens the model of {@link #open} and tells its warnings; the caller closes it. */
+    private EmbeddingModel openModel() {
+        EmbeddingModel m = CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd);
+        m.warnings().forEach(warnings != null ? warnings : log);
+        return m;
     }
 
     /** The threshold's meaning for the metric: cosine and correlation values lie in [-1, 1], distances are >= 0. */
@@ -432,25 +453,22 @@ public final class Analysis {
         if (matrixFile != null && !matrixFile.getFileName().toString().endsWith(".npy")) {
             throw new ParameterException("matrix file", matrixFile, "the file name must end in .npy");
         }
-        if (resume && checkpointDir == null) {
-            throw new ParameterException("resume", "true", "needs a checkpoint directory to resume from");
+        if (checkpointDir != null && (submatrix || correlationVsCosine || heatmapSize > 0 || matrixFile != null)) {
+            throw new ParameterException("checkpoint", checkpointDir, "only the histogram, statistics, top-k, top pairs, "
+                    + "near-duplicates and row statistics can be resumed; not submatrix values, correlation vs cosine, a heatmap or the matrix");
         }
-        if (checkpointDir != null) {
-            if (submatrix || correlationVsCosine || heatmapSize > 0 || matrixFile != null) {
-                throw new ParameterException("checkpoint", checkpointDir, "only the histogram, statistics, top-k, top pairs, "
-                        + "near-duplicates and row statistics can be resumed; not submatrix values, correlation vs cosine, a heatmap or the matrix");
-            }
-            if (!(checkpointSeconds > 0) || !Double.isFinite(checkpointSeconds)) {
-                throw new ParameterException("checkpoint interval", checkpointSeconds, "must be a positive number of seconds");
-            }
-            if (java.nio.file.Files.exists(checkpointDir) && !java.nio.file.Files.isDirectory(checkpointDir)) {
-                throw CossimException.inFile(checkpointDir, "exists and is not a directory (the checkpoint directory)");
-            }
-            if (!resume && java.nio.file.Files.exists(checkpointDir.resolve(CheckpointFile.FILE))) {
-                throw CossimException.inFile(checkpointDir, "holds a checkpoint already: resume it, or remove it to start again");
-            }
-        }
+        validateCheckpoint(checkpointDir, checkpointSeconds, resume);
         return this;
+    }
+
+    /**
+     * Checks checkpoint options as {@link #validate} does, before any work: {@code resume} needs a directory, the
+     * interval must be a positive number of seconds, {@code dir} must be a directory (or not exist yet) and, without
+     * {@code resume}, hold no checkpoint. For callers that run several resumable passes under directories of their own
+     * ({@code Comparison}); {@code dir} null (no checkpoint) passes unless {@code resume} is asked for.
+     */
+    public static void validateCheckpoint(Path dir, double everySeconds, boolean resume) {
+        CheckpointFile.validate(dir, everySeconds, resume);
     }
 
     /**
@@ -481,7 +499,7 @@ public final class Analysis {
         Metric tiles = correlationVsCosine ? Metric.CORRELATION : metric;
         double[] knownBounds = range != null ? range : metric.fixedBounds();
         boolean owns = model == null;
-        EmbeddingModel m = owns ? CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd) : model;
+        EmbeddingModel m = owns ? openModel() : model;
         try {
             if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
                 // Compiles the fused pass while the rows are normalised (see SummaryReducer.warmUpInBackground).
@@ -532,6 +550,9 @@ public final class Analysis {
             throw new CossimException("a partial run computes the histogram, statistics and top-k (and the reducers given); "
                     + "the other analyses need the whole request");
         }
+        if (checkpointDir != null && !extra.isEmpty()) {
+            throw new ParameterException("checkpoint", checkpointDir, "a partial run resumes its histogram, statistics and top-k only, not extra reducers");
+        }
         RowMatrix rows = prepared.rows();
         int[] ids = rows.ids();
         double[] bounds = range != null ? range : metric.fixedBounds() != null ? metric.fixedBounds() : metric.bounds(rows);
@@ -548,8 +569,14 @@ public final class Analysis {
         for (var f : extra) {
             parts.add(() -> f.apply(ids));
         }
-        CompositeReducer c = prepared.run(new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock()),
-                () -> new CompositeReducer(parts), progress);
+        AllPairsEngine engine = new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock());
+        CompositeReducer c;
+        if (checkpointDir == null) {
+            c = prepared.run(engine, () -> new CompositeReducer(parts), progress);
+        } else {
+            Vectorization.get().awaitSummaryPass(); // every tile through the one vector pass, as in run()
+            c = prepared.runResumable(engine, () -> new CompositeReducer(parts), progress, checkpoints(prepared, engine, bounds));
+        }
         return new Partial(c);
     }
 
@@ -579,7 +606,7 @@ public final class Analysis {
      */
     public Nearest nearest(double[] query, int k, int excludeId) {
         boolean owns = model == null;
-        EmbeddingModel m = owns ? CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd) : model;
+        EmbeddingModel m = owns ? openModel() : model;
         try {
             if (k < 1 || k >= m.rows()) {
                 throw new ParameterException("top-k", k, "must be between 1 and " + (m.rows() - 1) + " (the matrix has " + m.rows() + " rows)");
@@ -805,7 +832,7 @@ public final class Analysis {
         req.add("kernel " + engine.kernel().name());
         req.add("block " + engine.block());
         CheckpointFile<CompositeReducer> f = new CheckpointFile<>(checkpointDir, checkpointSeconds, resume, String.join(", ", req),
-                CheckpointFile.fingerprint(ps.rows(), ps.split()), log);
+                CheckpointFile.fingerprint(ps.rows(), ps.split()), CheckpointFile.ROWS, log);
         f.check();
         return f;
     }

@@ -3,7 +3,7 @@ package dev.cossim.analysis;
 import dev.cossim.CossimException;
 import dev.cossim.engine.Checkpoints;
 import dev.cossim.engine.ResumeState;
-import dev.cossim.engine.TileReducer;
+import dev.cossim.engine.Mergeable;
 import dev.cossim.matrix.RowMatrix;
 import dev.cossim.output.AtomicFile;
 
@@ -35,7 +35,7 @@ import java.util.HexFormat;
  * a filter that admits only the project's classes, primitive arrays and the few JDK classes a state holds.
  * A checkpoint written for another request, other rows or another format version is refused in one line.
  */
-final class CheckpointFile<R extends TileReducer<R>> implements Checkpoints<R> {
+final class CheckpointFile<R extends Mergeable<R>> implements Checkpoints<R> {
     static final String FILE = "checkpoint.bin";
     static final int VERSION = 1;
     private static final byte[] MAGIC = "cossim checkpoint\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -46,9 +46,16 @@ final class CheckpointFile<R extends TileReducer<R>> implements Checkpoints<R> {
     private final boolean resume;
     private final String request;
     private final String fingerprint;
+    private final String inputs;
     private final java.util.function.Consumer<String> log;
 
-    CheckpointFile(Path dir, double intervalSeconds, boolean resume, String request, String fingerprint,
+    /**
+     * @param request     every option the result depends on, spelt out (a mismatch shows both)
+     * @param fingerprint a digest of the inputs
+     * @param inputs      what the fingerprint covers, for the message when it differs: "other rows (the model file or
+     *                    the selection changed"
+     */
+    CheckpointFile(Path dir, double intervalSeconds, boolean resume, String request, String fingerprint, String inputs,
                    java.util.function.Consumer<String> log) {
         this.dir = dir;
         this.file = dir.resolve(FILE);
@@ -56,8 +63,31 @@ final class CheckpointFile<R extends TileReducer<R>> implements Checkpoints<R> {
         this.resume = resume;
         this.request = request;
         this.fingerprint = fingerprint;
+        this.inputs = inputs;
         this.log = log;
     }
+
+    /** The checks of {@link Analysis#validateCheckpoint}, before any work (also for {@link Search}). */
+    static void validate(Path dir, double everySeconds, boolean resume) {
+        if (resume && dir == null) {
+            throw new dev.cossim.ParameterException("resume", "true", "needs a checkpoint directory to resume from");
+        }
+        if (dir == null) {
+            return;
+        }
+        if (!(everySeconds > 0) || !Double.isFinite(everySeconds)) {
+            throw new dev.cossim.ParameterException("checkpoint interval", everySeconds, "must be a positive number of seconds");
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw CossimException.inFile(dir, "exists and is not a directory (the checkpoint directory)");
+        }
+        if (!resume && Files.exists(dir.resolve(FILE))) {
+            throw CossimException.inFile(dir, "holds a checkpoint already: resume it, or remove it to start again");
+        }
+    }
+
+    /** What {@link #fingerprint} covers, in the message when it differs. */
+    static final String ROWS = "other rows (the model file or the selection changed";
 
     /** SHA-256 of the packed rows (their original ids, values and the split of a rectangular run), in hex. */
     static String fingerprint(RowMatrix rows, int split) {
@@ -138,7 +168,7 @@ final class CheckpointFile<R extends TileReducer<R>> implements Checkpoints<R> {
             }
             String rows = in.readUTF();
             if (!rows.equals(fingerprint)) {
-                throw CossimException.inFile(file, "was written for other rows (the model file or the selection changed: fingerprint "
+                throw CossimException.inFile(file, "was written for " + inputs + ": fingerprint "
                         + rows.substring(0, Math.min(12, rows.length())) + " is now " + fingerprint.substring(0, 12) + ")");
             }
             int theirUnits = in.readInt();

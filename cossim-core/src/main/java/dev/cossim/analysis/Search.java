@@ -1,13 +1,25 @@
 package dev.cossim.analysis;
 
+import dev.cossim.CossimException;
 import dev.cossim.ParameterException;
 import dev.cossim.engine.Vectorization;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.query.Corpus;
 import dev.cossim.query.QueryEngine;
+import dev.cossim.query.QueryPartial;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +47,9 @@ public final class Search {
     private Consumer<String> log = line -> {
     };
     private Consumer<String> batchLog;
+    private Path checkpointDir;
+    private double checkpointSeconds = Analysis.DEFAULT_CHECKPOINT_SECONDS;
+    private boolean resume;
     private QueryEngine engine;
 
     private Search(Metric metric, int k) {
@@ -92,11 +107,34 @@ public final class Search {
         return this;
     }
 
+    /**
+     * Makes the search resumable: every {@code everySeconds} the candidates found so far and the work units finished
+     * (runs of whole blocks of a batch file, at most about 256 over the corpus plus one per batch) are saved to
+     * {@code dir/checkpoint.bin} (replaced atomically), and once more at the end. The hits are those of an
+     * uninterrupted search, ties included. Without {@link #resume}, {@code dir} must hold no checkpoint yet.
+     */
+    public Search checkpoint(Path dir, double everySeconds) {
+        this.checkpointDir = dir;
+        this.checkpointSeconds = everySeconds;
+        return this;
+    }
+
+    /**
+     * Continues the checkpoint in {@link #checkpoint}'s directory, when it holds one (else starts from the first
+     * batch): its units are skipped. A checkpoint of another search (metric, k, position, block, kernel, queries) or of
+     * other batch files (their names, sizes, times of last change and shapes) is refused.
+     */
+    public Search resume(boolean on) {
+        this.resume = on;
+        return this;
+    }
+
     /** Checks the request, chooses the kernel and starts the scan's warm-up; {@link #run} calls it when needed. */
     public Search start() {
         if (engine != null) {
             return this;
         }
+        CheckpointFile.validate(checkpointDir, checkpointSeconds, resume);
         if (k < 1) {
             throw new ParameterException("top-k", k, "must be at least 1");
         }
@@ -124,6 +162,50 @@ public final class Search {
      * null) name the queries in messages about zero or non-finite ones.
      */
     public QueryEngine.Result run(Corpus corpus, int position, double[][] queries, List<String> names) {
-        return start().engine.search(corpus, position, queries, names, metric, k, progress, batchLog);
+        start();
+        if (checkpointDir == null) {
+            return engine.search(corpus, position, queries, names, metric, k, progress, batchLog);
+        }
+        String request = String.format(Locale.ROOT, "query, metric %s, top-k %d, position %d, %d quer%s, block %d, kernel %s",
+                metric.label(), k, position, queries.length, queries.length == 1 ? "y" : "ies", engine.block(queries.length), engine.kernel().name());
+        CheckpointFile<QueryPartial> f = new CheckpointFile<>(checkpointDir, checkpointSeconds, resume, request,
+                fingerprint(corpus, queries), "other inputs (the query vectors or the batch files changed", log);
+        f.check();
+        return engine.search(corpus, position, queries, names, metric, k, progress, batchLog, f);
+    }
+
+    /**
+     * SHA-256 of what a search's hits depend on besides its options: the query vectors (their bits) and each batch
+     * file as the file system describes it (absolute path, size, time of last change) with its shape and type. The
+     * batches' values are not read (a corpus may be far larger than memory): a file rewritten in place shows by its
+     * time of last change.
+     */
+    static String fingerprint(Corpus corpus, double[][] queries) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        for (double[] q : queries) {
+            md.update(b.clear().putLong(q.length).flip());
+            for (double x : q) {
+                md.update(b.clear().putLong(Double.doubleToLongBits(x)).flip());
+            }
+        }
+        for (Corpus.Batch batch : corpus.batches()) {
+            Path p = batch.data().path().toAbsolutePath().normalize();
+            String modified;
+            long size;
+            try {
+                size = Files.size(p);
+                modified = Files.getLastModifiedTime(p).toString();
+            } catch (IOException e) {
+                throw CossimException.inFile(p, "cannot read its size and time of last change: " + e.getMessage());
+            }
+            md.update((p + "\t" + size + "\t" + modified + "\t" + batch.data().describe() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }

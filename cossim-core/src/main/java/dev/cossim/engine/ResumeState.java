@@ -9,7 +9,7 @@ import java.util.TreeMap;
  * out of order (each its own reducer, not yet merged). A checkpoint stores this; a resumed run skips every unit it
  * names and merges the rest in the same order, so that its result equals an uninterrupted run's to the last bit.
  */
-public final class ResumeState<R extends TileReducer<R>> implements Serializable {
+public final class ResumeState<R extends Mergeable<R>> implements Serializable {
     private static final long serialVersionUID = 1L;
 
     final int units;
@@ -17,7 +17,8 @@ public final class ResumeState<R extends TileReducer<R>> implements Serializable
     R prefix;
     final TreeMap<Integer, R> pending = new TreeMap<>();
 
-    ResumeState(int units) {
+    /** A run cut into {@code units} work units, none done yet. */
+    public ResumeState(int units) {
         this.units = units;
     }
 
@@ -44,12 +45,13 @@ public final class ResumeState<R extends TileReducer<R>> implements Serializable
         return prefix;
     }
 
-    boolean isDone(int unit) {
+    /** Whether unit {@code unit} is done (merged or pending). */
+    public boolean isDone(int unit) {
         return unit < merged || pending.containsKey(unit);
     }
 
     /** Adds a finished unit and merges every unit that now follows the merged prefix. */
-    void finish(int unit, R r) {
+    public void finish(int unit, R r) {
         pending.put(unit, r);
         R next;
         while ((next = pending.remove(merged)) != null) {

@@ -5,9 +5,11 @@ import dev.cossim.engine.BoundedTopK;
 /**
  * The k best candidates of each of several queries, by global corpus row: the one bounded top-k selection
  * ({@link BoundedTopK}, one list per query; "better" is a larger key, ties to the lower row). Mergeable: per-block and
- * per-batch candidates fold into one set.
+ * per-batch candidates fold into one set. Serializable, for a query's checkpoint ({@link QueryPartial}).
  */
-public final class Candidates {
+public final class Candidates implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final BoundedTopK top;
 
     public Candidates(int queries, int k) {

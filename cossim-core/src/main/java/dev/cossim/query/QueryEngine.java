@@ -4,6 +4,8 @@ import dev.cossim.ParameterException;
 import dev.cossim.matrix.Metric;
 
 import dev.cossim.CossimException;
+import dev.cossim.engine.Checkpoints;
+import dev.cossim.engine.ResumeState;
 import dev.cossim.engine.TileScheduler;
 import dev.cossim.engine.Vectorization;
 import dev.cossim.analysis.ProgressListener;
@@ -72,6 +74,54 @@ public final class QueryEngine {
      */
     public Result search(Corpus corpus, int position, double[][] queries, List<String> names, Metric metric, int k,
                          ProgressListener progress, Consumer<String> batchLog) {
+        return search(corpus, position, queries, names, metric, k, progress, batchLog, null);
+    }
+
+    /** At most about this many work units in a checkpointed search (plus one per batch at most). */
+    static final int MAX_UNITS = 256;
+
+    /** Rows per block of a search with {@code queries} queries: the engine's block, fewer when the scores would not fit. */
+    public int block(int queries) {
+        return Math.max(1, Math.min(this.block, MAX_BLOCK_SCORES / Math.max(1, queries)));
+    }
+
+    /** Blocks {@code [from, to)} of batch {@code batch}: one work unit of a search. */
+    record Unit(int batch, long from, long to) {
+    }
+
+    /**
+     * The work units of a search in their fixed order: without a checkpoint, one per batch; with one, each batch cut
+     * into runs of whole blocks (counted from the batch's first row, as an uninterrupted search cuts them), about
+     * {@link #MAX_UNITS} over the corpus. They depend on the batches' sizes and the block only, not on the threads.
+     */
+    static List<Unit> units(Corpus corpus, int block, boolean cut) {
+        long total = 0;
+        for (Corpus.Batch b : corpus.batches()) {
+            total += (b.rows() + block - 1) / block;
+        }
+        long per = cut ? Math.max(1, (total + MAX_UNITS - 1) / MAX_UNITS) : Long.MAX_VALUE;
+        List<Unit> out = new ArrayList<>();
+        for (Corpus.Batch b : corpus.batches()) {
+            long blocks = (b.rows() + block - 1) / block;
+            long from = 0;
+            do {
+                long to = Math.min(blocks, from + Math.min(per, blocks - from));
+                out.add(new Unit(b.index(), from, to));
+                from = to;
+            } while (from < blocks);
+        }
+        return out;
+    }
+
+    /**
+     * As {@link #search(Corpus, int, double[][], List, Metric, int, ProgressListener, Consumer)}, resumable when
+     * {@code checkpoints} is given: the corpus is cut into work units ({@link #units}); each unit's candidates and
+     * skipped rows are saved with the units done now and then, and a state that {@code checkpoints} returns at the start
+     * is continued (its units are skipped). The hits equal an uninterrupted search's, ties included: each row's float32
+     * key is computed in the same block at the same place, and the candidates are the k best whatever the split.
+     */
+    public Result search(Corpus corpus, int position, double[][] queries, List<String> names, Metric metric, int k,
+                         ProgressListener progress, Consumer<String> batchLog, Checkpoints<QueryPartial> checkpoints) {
         int d = corpus.dim();
         int nq = queries.length;
         if (nq == 0) {
@@ -81,38 +131,84 @@ public final class QueryEngine {
             throw new ParameterException("top-k", k, "must be at least 1");
         }
         float[] qm = prepareQueries(queries, names, metric, d);
-        int block = Math.max(1, Math.min(this.block, MAX_BLOCK_SCORES / nq));
+        int block = block(nq);
         long t0 = System.nanoTime();
-        Candidates all = new Candidates(nq, k);
-        AtomicLong zero = new AtomicLong();
-        AtomicLong nonFinite = new AtomicLong();
+        List<Unit> units = units(corpus, block, checkpoints != null);
+        ResumeState<QueryPartial> state = null;
+        if (checkpoints != null) {
+            state = checkpoints.load(units.size());
+            if (state == null) {
+                state = new ResumeState<>(units.size());
+            }
+        }
+        QueryPartial all = new QueryPartial(nq, k);
         progress.begin("query", corpus.rows());
         try (TileScheduler scheduler = new TileScheduler(threads, "cossim-query")) {
-            for (Corpus.Batch b : corpus.batches()) {
-                long tb = System.nanoTime();
-                long blocks = (b.rows() + block - 1) / block;
-                AtomicLong next = new AtomicLong();
-                int workers = (int) Math.min(threads, Math.max(1, blocks));
-                Candidates batch = new Candidates(nq, k);
-                for (Candidates part : scheduler.run(workers,
-                        w -> new Worker(b, position, qm, nq, d, metric, k, next, block, blocks, zero, nonFinite, progress))) {
-                    batch.merge(part);
+            long restored = 0;
+            for (int u = 0; state != null && u < units.size(); u++) {
+                if (state.isDone(u)) {
+                    restored += unitRows(corpus, units.get(u), block);
                 }
-                all.merge(batch);
-                if (batchLog != null) {
-                    batchLog.accept(String.format(java.util.Locale.ROOT, "batch %d/%d %s: %,d rows in %.2f s",
-                            b.index() + 1, corpus.batches().size(), b.data().path().getFileName(), b.rows(), (System.nanoTime() - tb) / 1e9));
+            }
+            progress.advance(restored);
+            long interval = checkpoints == null ? 0 : checkpoints.intervalNanos();
+            long lastSave = System.nanoTime();
+            long tb = System.nanoTime();
+            for (int u = 0; u < units.size(); u++) {
+                Unit unit = units.get(u);
+                Corpus.Batch b = corpus.batches().get(unit.batch());
+                boolean lastOfBatch = u + 1 == units.size() || units.get(u + 1).batch() != unit.batch();
+                if (state == null || !state.isDone(u)) {
+                    AtomicLong next = new AtomicLong(unit.from());
+                    int workers = (int) Math.min(threads, Math.max(1, unit.to() - unit.from()));
+                    QueryPartial part = new QueryPartial(nq, k);
+                    AtomicLong zero = new AtomicLong();
+                    AtomicLong nonFinite = new AtomicLong();
+                    for (Candidates c : scheduler.run(workers,
+                            w -> new Worker(b, position, qm, nq, d, metric, k, next, block, unit.to(), zero, nonFinite, progress))) {
+                        part.candidates.merge(c);
+                    }
+                    part.zeroRows = zero.get();
+                    part.nonFiniteRows = nonFinite.get();
+                    if (state == null) {
+                        all.merge(part);
+                    } else {
+                        synchronized (state) {
+                            state.finish(u, part);
+                            if (!state.complete() && System.nanoTime() - lastSave >= interval) {
+                                checkpoints.save(state);
+                                lastSave = System.nanoTime();
+                            }
+                        }
+                    }
+                }
+                if (lastOfBatch) {
+                    if (batchLog != null) {
+                        batchLog.accept(String.format(java.util.Locale.ROOT, "batch %d/%d %s: %,d rows in %.2f s",
+                                b.index() + 1, corpus.batches().size(), b.data().path().getFileName(), b.rows(), (System.nanoTime() - tb) / 1e9));
+                    }
+                    tb = System.nanoTime();
                 }
             }
         } finally {
             progress.end();
         }
+        if (state != null) {
+            checkpoints.save(state);
+            QueryPartial r = state.result();
+            all = r != null ? r : all;
+        }
         List<Hit[]> hits = new ArrayList<>();
         for (int q = 0; q < nq; q++) {
-            hits.add(rescore(corpus, position, queries[q], metric, all.rows(q)));
+            hits.add(rescore(corpus, position, queries[q], metric, all.candidates.rows(q)));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Result(metric, k, position, hits, corpus.rows(), zero.get(), nonFinite.get(), seconds);
+        return new Result(metric, k, position, hits, corpus.rows(), all.zeroRows, all.nonFiniteRows, seconds);
+    }
+
+    private static long unitRows(Corpus corpus, Unit u, int block) {
+        long rows = corpus.batches().get(u.batch()).rows();
+        return Math.min(rows, u.to() * block) - Math.min(rows, u.from() * block);
     }
 
     /**
@@ -249,7 +345,7 @@ public final class QueryEngine {
 
     private static final Comparator<Hit> LARGEST_FIRST = new HitOrder(true), SMALLEST_FIRST = new HitOrder(false);
 
-    /** Scores blocks of one batch until none are left; returns its candidates. */
+    /** Scores blocks of one batch until those before {@code end} are gone; returns its candidates. */
     private final class Worker implements Callable<Candidates> {
         // block shadows the engine's: the size this search uses
         private final Corpus.Batch batch;
@@ -261,14 +357,14 @@ public final class QueryEngine {
         private final Candidates cand;
         private final AtomicLong next;
         private final int block;
-        private final long blocks;
+        private final long end;
         private final AtomicLong zero;
         private final AtomicLong nonFinite;
         private final ProgressListener progress;
         private final BlockPass pass = BlockPass.create();
 
         Worker(Corpus.Batch batch, int position, float[] qm, int nq, int d, Metric metric, int k, AtomicLong next,
-               int block, long blocks, AtomicLong zero, AtomicLong nonFinite, ProgressListener progress) {
+               int block, long end, AtomicLong zero, AtomicLong nonFinite, ProgressListener progress) {
             this.batch = batch;
             this.position = position;
             this.qm = qm;
@@ -278,7 +374,7 @@ public final class QueryEngine {
             this.cand = new Candidates(nq, k);
             this.next = next;
             this.block = block;
-            this.blocks = blocks;
+            this.end = end;
             this.zero = zero;
             this.nonFinite = nonFinite;
             this.progress = progress;
@@ -298,7 +394,7 @@ public final class QueryEngine {
             boolean dot = metric == Metric.DOT;
             boolean correlation = metric == Metric.CORRELATION;
             long b;
-            while ((b = next.getAndIncrement()) < blocks) {
+            while ((b = next.getAndIncrement()) < end) {
                 TileScheduler.checkInterrupted();
                 long row0 = b * block;
                 int count = (int) Math.min(block, data.rows() - row0);

@@ -15,6 +15,28 @@ public record EmbeddingModel(String description, TensorFile file, Tensor matrix,
         return (int) matrix.rowLength();
     }
 
+    /**
+     * What about this model is accepted but may not be what was meant, one line each, naming the file: a vocabulary
+     * with fewer tokens than the matrix has rows (models often pad their embedding rows to a multiple of 64 or 128;
+     * the rows past the vocabulary are kept and shown as {@code <id N>}), or with more (ids past the rows have no
+     * vector). Whoever opens a model tells its user (the CLI prints each as a warning; {@code Analysis} tells its
+     * warnings consumer when it opens the model itself).
+     */
+    public java.util.List<String> warnings() {
+        int tokens = vocabulary == null ? Integer.MAX_VALUE : vocabulary.size();
+        long rows = matrix.rows();
+        if (vocabulary == Vocabulary.none() || tokens == Integer.MAX_VALUE || tokens == rows) {
+            return java.util.List.of();
+        }
+        String where = vocabulary.origin() != null ? vocabulary.origin() : description;
+        String what = tokens < rows
+                ? String.format(java.util.Locale.ROOT, "%,d tokens for the %,d rows of tensor '%s': rows %,d to %,d have no token "
+                + "and are shown as <id N> (models often pad their embedding rows)", tokens, rows, matrix.name(), tokens, rows - 1)
+                : String.format(java.util.Locale.ROOT, "%,d tokens for the %,d rows of tensor '%s': ids %,d to %,d have no vector",
+                tokens, rows, matrix.name(), rows, tokens - 1);
+        return java.util.List.of(where + ": " + what);
+    }
+
     /** A matrix held in memory (row-major float32, {@code rows x dim}), with no file and no vocabulary. */
     public static EmbeddingModel ofRows(float[] data, int rows, int dim) {
         if (rows < 0 || dim < 1 || (long) rows * dim != data.length) {

@@ -305,7 +305,7 @@ public final class GgufFile implements TensorFile {
             if (tokens == null) {
                 return null;
             }
-            vocabulary = new TokenVocabulary(tokens, spelling(string("tokenizer.ggml.model").orElse("")));
+            vocabulary = new TokenVocabulary(tokens, spelling(string("tokenizer.ggml.model").orElse(""))).withOrigin(origin().toString());
         }
         return vocabulary;
     }

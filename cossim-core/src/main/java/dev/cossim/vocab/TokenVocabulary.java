@@ -15,6 +15,7 @@ public final class TokenVocabulary implements Vocabulary {
     private final String[] raw;
     private final String[] readable;
     private final Map<String, Integer> ids = new HashMap<>();
+    private String origin;
 
     /** Raw tokens, decoded from GPT-2's byte-level alphabet when {@code byteLevel}; a lookup finds raw spellings first. */
     public TokenVocabulary(String[] rawTokens, boolean byteLevel) {
@@ -47,6 +48,17 @@ public final class TokenVocabulary implements Vocabulary {
                 }
             }
         }
+    }
+
+    /** Names the file the tokens were read from (for messages); set by the reader, before the vocabulary is shared. */
+    public TokenVocabulary withOrigin(String file) {
+        this.origin = file;
+        return this;
+    }
+
+    @Override
+    public String origin() {
+        return origin;
     }
 
     @Override

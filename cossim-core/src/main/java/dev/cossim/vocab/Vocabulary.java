@@ -21,6 +21,11 @@ public interface Vocabulary {
         return t == null ? "<id " + id + ">" : t;
     }
 
+    /** The file this vocabulary was read from (a tokenizer.json, vocab.txt or GGUF file), or null when unknown. */
+    default String origin() {
+        return null;
+    }
+
     /** A vocabulary for a matrix that has none: every id reads as its number. */
     static Vocabulary none() {
         return NumericVocabulary.INSTANCE;

@@ -61,7 +61,7 @@ public final class VocabularyFiles {
         if (tokens.length == 0) {
             throw CossimException.inFile(origin, "vocabulary file is empty");
         }
-        return new TokenVocabulary(tokens, false);
+        return new TokenVocabulary(tokens, false).withOrigin(origin);
     }
 
     public static Vocabulary fromTokenizerJson(String origin, InputStream in) throws IOException {
@@ -121,7 +121,7 @@ public final class VocabularyFiles {
         for (var p : pairs) {
             tokens[p.getValue()] = p.getKey();
         }
-        return new TokenVocabulary(tokens, isByteLevel(root));
+        return new TokenVocabulary(tokens, isByteLevel(root)).withOrigin(origin);
     }
 
     private static int id(String origin, String token, JsonNode id) {
