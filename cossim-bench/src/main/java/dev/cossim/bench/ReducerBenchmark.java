@@ -54,6 +54,12 @@ public class ReducerBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
+        // The fused pass takes its vector code only after the JIT warm-up has compiled it (as in cossim all-pairs).
+        SummaryReducer.warmUpInBackground(BINS, K, false, new double[]{-1, 1});
+        dev.cossim.engine.Vectorization.get().awaitSummaryPass();
+        if (!dev.cossim.engine.Vectorization.get().summaryPassReady()) {
+            throw new IllegalStateException("the vector summary pass did not get ready");
+        }
         int d = 128;
         float[] m = BenchData.unitRows(n, d, 7);
         TileKernel kernel = new BlasTileKernel();
