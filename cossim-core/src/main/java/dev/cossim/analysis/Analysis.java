@@ -494,12 +494,14 @@ public final class Analysis {
 
     /** Runs the request: one pass over the tiles for every analysis asked for. */
     public AnalysisResult run() {
+        long tStart = System.nanoTime();
         validate();
         Normalization norm = correlationVsCosine ? Normalization.CENTRED_UNIT : metric.normalization();
         Metric tiles = correlationVsCosine ? Metric.CORRELATION : metric;
         double[] knownBounds = range != null ? range : metric.fixedBounds();
         boolean owns = model == null;
         EmbeddingModel m = owns ? openModel() : model;
+        long tOpened = System.nanoTime();
         try {
             if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
                 // Compiles the fused pass while the rows are normalised (see SummaryReducer.warmUpInBackground).
@@ -507,6 +509,7 @@ public final class Analysis {
             }
             Prepared p = prepare(m, norm);
             RowMatrix rows = p.pairs.rows();
+            long tPrepared = System.nanoTime();
             if (checkpointDir != null) {
                 // Every tile through the one (vector) summary pass: the scalar one, taken while the warm-up compiles,
                 // rounds the sums differently, and a resumed run must give the same statistics to the last digit.
@@ -527,14 +530,27 @@ public final class Analysis {
             AllPairsEngine engine = new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock());
             long t0 = System.nanoTime();
             AnalysisResult.Builder out = pass(m, p, engine, bounds, tiles);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            return out.finish(m, metric, p.pairs, p.selectedA, p.selectedB, p.droppedFromB, selection, against,
-                    bounds, rangeFrom, seconds, engine.threads(), k.name());
+            long t1 = System.nanoTime();
+            double seconds = (t1 - t0) / 1e9;
+            AnalysisResult result = out.finish(m, metric, p.pairs, p.selectedA, p.selectedB, p.droppedFromB, selection,
+                    against, bounds, rangeFrom, seconds, engine.threads(), k.name());
+            long tEnd = System.nanoTime();
+            log.accept(String.format(Locale.ROOT, "phases: open %.3f s, rows %.3f s, kernel and checks %.3f s, tiles %.3f s, results %.3f s"
+                            + " (the JVM ran %.2f s before the request)", (tOpened - tStart) / 1e9, (tPrepared - tOpened) / 1e9,
+                    (t0 - tPrepared) / 1e9, seconds, (tEnd - t1) / 1e9, secondsBefore(tStart)));
+            return result;
         } finally {
             if (owns) {
                 m.close();
             }
         }
+    }
+
+    /** Seconds from this process's start to {@code nanoTime} (the OS's start time: a hundredth of a second or so). */
+    private static double secondsBefore(long nanoTime) {
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> (java.time.Duration.between(start, java.time.Instant.now()).toNanos() - (System.nanoTime() - nanoTime)) / 1e9)
+                .orElse(Double.NaN);
     }
 
     /**
