@@ -15,13 +15,61 @@ import java.util.concurrent.CancellationException;
 /** Entry point: {@code cossim <command> ...}. User errors print one line and exit 2; --debug adds the stack trace. */
 @Command(name = "cossim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
-        description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.",
-        subcommands = {InfoCommand.class, PairCommand.class, NeighborsCommand.class, AllPairsCommand.class,
-                NearDuplicatesCommand.class, TopPairsCommand.class, RowStatsCommand.class, SubmatrixCommand.class,
-                CorrelationVsCosineCommand.class, CompareCommand.class, PlotCommand.class, ReportCommand.class,
-                QueryCommand.class, NormsCommand.class, EmbedCommand.class, SubstringsCommand.class,
-                GenerateBatchesCommand.class, WriteGgufCommand.class, CommandLine.HelpCommand.class})
+        description = "Exact all-pairs and nearest-neighbour similarity of embedding matrices.")
 public final class Main {
+    /**
+     * Every command, in the order {@code cossim --help} lists them (in a holder class, so that a command line of one
+     * command loads none of the others). They are added to the command line when it is built ({@link #commandLine}),
+     * not declared in the annotation: picocli reflects over every declared command and its options, mixins and types,
+     * which cost about 0.3 s of CPU on each start; a command line that runs one command builds that command only.
+     */
+    static final class All {
+        static final List<Class<?>> COMMANDS = List.of(InfoCommand.class, PairCommand.class, NeighborsCommand.class,
+                AllPairsCommand.class, NearDuplicatesCommand.class, TopPairsCommand.class, RowStatsCommand.class,
+                SubmatrixCommand.class, CorrelationVsCosineCommand.class, CompareCommand.class, PlotCommand.class,
+                ReportCommand.class, QueryCommand.class, NormsCommand.class, EmbedCommand.class, SubstringsCommand.class,
+                GenerateBatchesCommand.class, WriteGgufCommand.class, CommandLine.HelpCommand.class);
+    }
+
+    /**
+     * Each command's name and aliases and its class, by name, so that finding the one to build loads no other
+     * (CliTest checks it against the commands' annotations).
+     */
+    static final Map<String, String> COMMAND_CLASSES = Map.ofEntries(
+            Map.entry("info", "dev.cossim.cli.InfoCommand"), Map.entry("pair", "dev.cossim.cli.PairCommand"),
+            Map.entry("neighbors", "dev.cossim.cli.NeighborsCommand"), Map.entry("neighbours", "dev.cossim.cli.NeighborsCommand"),
+            Map.entry("all-pairs", "dev.cossim.cli.AllPairsCommand"), Map.entry("near-duplicates", "dev.cossim.cli.NearDuplicatesCommand"),
+            Map.entry("top-pairs", "dev.cossim.cli.TopPairsCommand"), Map.entry("row-stats", "dev.cossim.cli.RowStatsCommand"),
+            Map.entry("submatrix", "dev.cossim.cli.SubmatrixCommand"),
+            Map.entry("correlation-vs-cosine", "dev.cossim.cli.CorrelationVsCosineCommand"),
+            Map.entry("corr-vs-cos", "dev.cossim.cli.CorrelationVsCosineCommand"), Map.entry("compare", "dev.cossim.cli.CompareCommand"),
+            Map.entry("plot", "dev.cossim.cli.PlotCommand"), Map.entry("report", "dev.cossim.cli.ReportCommand"),
+            Map.entry("query", "dev.cossim.cli.QueryCommand"), Map.entry("norms", "dev.cossim.cli.NormsCommand"),
+            Map.entry("embed", "dev.cossim.cli.EmbedCommand"), Map.entry("substrings", "dev.cossim.cli.SubstringsCommand"),
+            Map.entry("generate-batches", "dev.cossim.cli.GenerateBatchesCommand"),
+            Map.entry("write-gguf", "dev.cossim.cli.WriteGgufCommand"));
+
+    /**
+     * The cossim command line with every command, or, when {@code first} (the first argument) names one other than
+     * help, with that one only: it parses, runs and explains that command exactly as the whole would.
+     */
+    static CommandLine commandLine(String first) {
+        CommandLine cl = new CommandLine(new Main());
+        String only = first == null ? null : COMMAND_CLASSES.get(first);
+        if (only != null) {
+            try {
+                cl.addSubcommand(Class.forName(only));
+                return cl;
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (Class<?> c : All.COMMANDS) {
+            cl.addSubcommand(c);
+        }
+        return cl;
+    }
+
     static boolean debug;
     static boolean verbose;
 
@@ -69,7 +117,7 @@ public final class Main {
         debug = Arrays.asList(args).contains("--debug");
         verbose = Arrays.asList(args).contains("--verbose");
         preloadKernel(args);
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -133,11 +133,31 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String name : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+        for (String name : Main.commandLine(null).getSubcommands().keySet()) {
             Run r = run(name, "--help");
             assertEquals(0, r.code(), name + " --help: " + r.err());
             assertTrue(r.out().contains("Usage: cossim "), name + ": " + r.out());
         }
+    }
+
+    /** The name table that builds one command's command line names every command (and alias) by its annotation. */
+    @Test
+    void theCommandTableMatchesTheCommands() {
+        java.util.Map<String, String> fromAnnotations = new java.util.HashMap<>();
+        for (Class<?> c : Main.All.COMMANDS) {
+            if (c == picocli.CommandLine.HelpCommand.class) {
+                continue;
+            }
+            picocli.CommandLine.Command a = c.getAnnotation(picocli.CommandLine.Command.class);
+            fromAnnotations.put(a.name(), c.getName());
+            for (String alias : a.aliases()) {
+                fromAnnotations.put(alias, c.getName());
+            }
+        }
+        assertEquals(fromAnnotations, Main.COMMAND_CLASSES);
+        // One command's command line has that command only, under its name and aliases, and runs it as the whole would.
+        assertEquals(java.util.Set.of("neighbors", "neighbours"), Main.commandLine("neighbours").getSubcommands().keySet());
+        assertEquals((long) Main.All.COMMANDS.size(), Main.commandLine("help").getSubcommands().values().stream().distinct().count());
     }
 
     @Test
