@@ -74,11 +74,14 @@ public final class RowMatrix {
         byte[] status = new byte[m]; // 0 ok, 1 zero, 2 non-finite
         int chunk = 1024;
         IntStream.range(0, (m + chunk - 1) / chunk).parallel().forEach(c -> {
-            float[] row = new float[d];
+            double[] ms = new double[2];
             for (int r = c * chunk; r < Math.min(m, (c + 1) * chunk); r++) {
-                t.readFloats((long) selection[r] * d, row, 0, d);
-                status[r] = prepareRow(row, norm);
-                System.arraycopy(row, 0, packed, r * d, d);
+                // Read straight into its place and normalised there, as prepareRow does.
+                t.readFloats((long) selection[r] * d, packed, r * d, d);
+                status[r] = measureRow(packed, r * d, d, norm, ms);
+                if (status[r] == 0 && norm != Normalization.NONE) {
+                    applyRow(packed, r * d, d, ms[0], ms[1]);
+                }
             }
         });
         int kept = 0;
@@ -215,18 +218,36 @@ public final class RowMatrix {
      * 0 when usable, 1 for a zero row, 2 for non-finite values.
      */
     private static byte measureRow(float[] row, Normalization norm, double[] out) {
-        double sum = 0;
-        for (float v : row) {
-            if (!Float.isFinite(v)) {
-                return 2;
+        return measureRow(row, 0, row.length, norm, out);
+    }
+
+    /** {@link #measureRow(float[], Normalization, double[])} of {@code row[off, off + len)}. */
+    private static byte measureRow(float[] row, int off, int len, Normalization norm, double[] out) {
+        double mean = 0, ss = 0;
+        if (norm == Normalization.CENTRED_UNIT) {
+            double sum = 0;
+            for (int i = off; i < off + len; i++) {
+                float v = row[i];
+                if (!Float.isFinite(v)) {
+                    return 2;
+                }
+                sum += v;
             }
-            sum += v;
-        }
-        double mean = norm == Normalization.CENTRED_UNIT ? sum / row.length : 0;
-        double ss = 0;
-        for (float v : row) {
-            double x = v - mean;
-            ss += x * x;
+            mean = sum / len;
+            for (int i = off; i < off + len; i++) {
+                double x = row[i] - mean;
+                ss += x * x;
+            }
+        } else {
+            // One pass: the mean is 0, and x - 0.0 is x, so the squares add up as the two passes above would.
+            for (int i = off; i < off + len; i++) {
+                float v = row[i];
+                if (!Float.isFinite(v)) {
+                    return 2;
+                }
+                double x = v;
+                ss += x * x;
+            }
         }
         if (ss == 0) {
             return 1;

@@ -85,6 +85,26 @@ class StreamedRowsTest {
             for (int i = 0; i < all.length; i++) {
                 assertEquals(Float.floatToRawIntBits(packed.data()[i]), Float.floatToRawIntBits(all[i]), norm + " value " + i);
             }
+            // Both to the bit as the textbook says: sums in double in index order, then (float) ((x - mean) * (1 / norm)).
+            for (int r = 0; r < packed.size(); r++) {
+                int id = packed.id(r);
+                double mean = 0, ss = 0;
+                if (norm == Normalization.CENTRED_UNIT) {
+                    for (int q = 0; q < D; q++) {
+                        mean += m[id * D + q];
+                    }
+                    mean /= D;
+                }
+                for (int q = 0; q < D; q++) {
+                    double x = m[id * D + q] - mean;
+                    ss += x * x;
+                }
+                double inv = 1.0 / Math.sqrt(ss);
+                for (int q = 0; q < D; q++) {
+                    float want = norm == Normalization.NONE ? m[id * D + q] : (float) ((m[id * D + q] - mean) * inv);
+                    assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(packed.data()[r * D + q]), norm + " row " + id);
+                }
+            }
             float[] some = new float[5 * D];
             packed.readRows(100, 5, some, 0);
             assertArrayEquals(java.util.Arrays.copyOfRange(packed.data(), 100 * D, 105 * D), some);
