@@ -68,7 +68,7 @@ final class SparkAllPairsCommand implements Callable<Integer> {
         }
         AllPairsSettings s = new AllPairsSettings(pairs.bins, pairs.topK, nearDup == null ? Float.NaN : nearDup, kernel.kernel,
                 block == null ? 0 : block, panelBlocks == null ? 0 : panelBlocks, partitions);
-        SparkSession spark = CossimSpark.session("cossim all-pairs");
+        SparkSession spark = CossimSpark.session("cossim all-pairs", kernel.kernel, pairs.bins, pairs.topK);
         try (VectorInput in = VectorInput.open(spark, input, tensor.tensor, idColumn, vectorColumn)) {
             long t0 = System.nanoTime();
             SparkAllPairs.Result r = SparkAllPairs.run(spark, in, s, out, TaskFault.NONE, new LogProgress(System.err));
