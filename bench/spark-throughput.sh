@@ -3,8 +3,10 @@
 # and 2 one-core workers on this machine) against the single-machine `cossim all-pairs --threads 2` on the same
 # generated matrix, alternating, REPS rounds; prints each round and the medians, and the ratio
 #   (pairs / Spark tile-stage seconds / 2 executor cores) / (pairs / cossim compute seconds / 2 threads).
-# The Spark figure is the tile stage as the driver times it (first task scheduled to last result merged), which
-# includes Spark's task scheduling and the panels' reading on the executors; the CLI figure is its compute time.
+# The Spark figure is the tile stage as the driver times it (its `tiles:` line: the job that computes every tile into
+# the tasks' partials, from its submission to its last task's end), which includes Spark's task scheduling and the
+# panels' reading on the executors, but not the merges and the writing after it; the CLI figure is its compute time
+# (its `time:` line). Each round also prints the load average (`uptime`) before it: the machine may be shared.
 #   bench/spark-throughput.sh [--rows 50000] [--dim 768] [--reps 3] [--panel-blocks N]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,9 +31,10 @@ echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)  ($(nproc) core
 echo "matrix: $rows x $dim float32, $pairs pairs"
 cli=() spark=() wall=()
 for r in $(seq 1 "$reps"); do
+  echo "round $r: $(uptime | sed 's/.*\(load average.*\)/\1/')"
   t_cli="$("$root/cossim" all-pairs "$m" --threads 2 | sed -n 's/^time: *\([0-9.]*\) s.*/\1/p')"
   EXECUTOR_MEMORY=1200m cluster_submit "spark-$r" 1800 all-pairs "$m" -o "$work/spark-$r" "${panel[@]}"
-  t_spark="$(sed -n 's/^cossim: all-pairs .*: done in \([0-9.]*\) s$/\1/p' "$work/spark-$r.log" | tail -1)"
+  t_spark="$(sed -n 's/^tiles: *\([0-9.]*\) s.*/\1/p' "$work/spark-$r.log" | tail -1)"
   t_wall="$(sed -n 's/^time: *\([0-9.]*\) s.*/\1/p' "$work/spark-$r.log" | tail -1)"
   tasks="$(sed -n 's/^cossim: all-pairs \(.*\): \([0-9,]*\) tasks$/\1, \2 tasks/p' "$work/spark-$r.log" | head -1)"
   cli+=("$t_cli") spark+=("$t_spark") wall+=("$t_wall")

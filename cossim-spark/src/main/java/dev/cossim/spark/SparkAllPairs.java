@@ -48,8 +48,13 @@ public final class SparkAllPairs {
     private SparkAllPairs() {
     }
 
-    /** What the driver learnt, besides the files: the summary as written and the counts. */
-    public record Result(ObjectNode summary, SummaryReducer reducer, long nearDuplicatePairs, int groups, int tasks) {
+    /**
+     * What the driver learnt, besides the files: the summary as written, the counts, and the tile stage's seconds (the
+     * job that computes every tile into the tasks' partials, from its submission to its last task's end: scheduling,
+     * reading the panels and the tiles' kernel and reducers; the merges and writing come after).
+     */
+    public record Result(ObjectNode summary, SummaryReducer reducer, long nearDuplicatePairs, int groups, int tasks,
+                         double tileSeconds) {
     }
 
     public static Result run(SparkSession spark, VectorInput input, AllPairsSettings settings, String outDir,
@@ -102,9 +107,12 @@ public final class SparkAllPairs {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int n = layout.rows;
         progress.begin("all-pairs " + n + " rows, " + layout.panels() + " panels of " + layout.panelRows() + " rows", partitions);
+        double tileSeconds;
         try {
             jsc.setJobGroup(TILE_JOB_GROUP, "cossim all-pairs tiles", false);
+            long t0 = System.nanoTime();
             partials.count();
+            tileSeconds = (System.nanoTime() - t0) / 1e9;
         } finally {
             jsc.clearJobGroup();
         }
@@ -158,7 +166,7 @@ public final class SparkAllPairs {
         }
         out.writeText("summary.json", json.toPrettyString() + "\n");
         out.commit();
-        return new Result(json, summary, edgeCount, groupCount, partitions);
+        return new Result(json, summary, edgeCount, groupCount, partitions, tileSeconds);
     }
 
     /** The work of one partition: its panel pairs' tiles into one partial. */
