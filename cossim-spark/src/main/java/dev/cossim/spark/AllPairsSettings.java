@@ -28,11 +28,12 @@ public record AllPairsSettings(int bins, int topK, float nearDup, String kernel,
     }
 
     /**
-     * Tile-stage tasks per core the automatic panel size aims for, at least: many tasks, and the largest first, let
-     * Spark's scheduler even out the cores' finishing times (the last tasks are small), where a few large tasks leave
-     * cores idle while the last one runs.
+     * Tile-stage tasks per core the automatic panel size aims for, at least: with the largest first (the last tasks
+     * small), a few tasks per core already let the cores finish together (10 tasks on 2 cores: within 0.1 s), and
+     * every task costs its executor CPU besides the tiles (reading its panels, Spark's task handling): in one profile
+     * the two executors used 11.7 CPU-s in the tile stage with 10 tasks, 13-16 with 36.
      */
-    public static final int TASKS_PER_CORE = 16;
+    public static final int TASKS_PER_CORE = 4;
 
     /** The block and panel sizes made concrete for the kernel the executors will choose (panels of {@link #PANEL_ROWS}). */
     public AllPairsSettings resolved(TileKernel k) {
@@ -45,8 +46,8 @@ public record AllPairsSettings(int bins, int topK, float nearDup, String kernel,
      * The block and panel sizes made concrete for {@code rows} usable rows on {@code cores} executor cores: the
      * kernel's block unless given, and unless given, the largest panel of whole blocks, at most {@link #PANEL_ROWS}
      * rows, that still makes {@link #TASKS_PER_CORE} panel pairs per core (one block per panel where none does).
-     * 30000 rows on 2 cores with blocks of 1024: panels of 4096 rows, 36 tasks; 1,000,000 rows on 128 cores: panels of
-     * 8192 rows, 7,626 tasks.
+     * 30000 rows on 2 cores with blocks of 1024: panels of 8192 rows, 10 tasks; 12000 rows on 2 cores: 3072 rows, 10
+     * tasks; 1,000,000 rows on 128 cores: 8192 rows, 7,626 tasks.
      */
     public AllPairsSettings resolved(TileKernel k, int rows, int cores) {
         return resolved(k.preferredBlock(), rows, cores);

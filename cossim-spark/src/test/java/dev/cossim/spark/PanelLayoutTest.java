@@ -84,10 +84,11 @@ class PanelLayoutTest {
         int blas = 1024; // the blas kernel's block
         AllPairsSettings small = d.resolved(blas, 30000, 2);
         assertEquals(1024, small.block());
-        assertEquals(4, small.panelBlocks()); // 8 panels of 4096 rows: 36 tasks, at least 16 per core
+        assertEquals(8, small.panelBlocks()); // 4 panels of 8192 rows: 10 tasks, at least 4 per core
+        assertEquals(3, d.resolved(blas, 12000, 2).panelBlocks()); // 4 panels of 3072 rows: 10 tasks
         AllPairsSettings large = d.resolved(blas, 1_000_000, 128);
         assertEquals(8, large.panelBlocks()); // 123 panels of 8192 rows: 7,626 tasks
-        assertEquals(1, d.resolved(blas, 3000, 64).panelBlocks()); // too few rows for 16 tasks per core: one block
+        assertEquals(1, d.resolved(blas, 3000, 64).panelBlocks()); // too few rows for 4 tasks per core: one block
         assertEquals(3, d.withBlocks(0, 3).resolved(blas, 30000, 2).panelBlocks()); // given: kept
     }
 }
