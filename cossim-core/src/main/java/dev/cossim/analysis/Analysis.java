@@ -104,6 +104,7 @@ public final class Analysis {
     private int block;
     private boolean warmUp = true;
     private long packedRowLimit = DEFAULT_PACKED_ROW_LIMIT;
+    private boolean awaitWarmUp;
     private ProgressListener progress = ProgressListener.NONE;
     private Consumer<String> log = line -> {
     };
@@ -348,6 +349,26 @@ public final class Analysis {
         return this;
     }
 
+    /**
+     * Whether {@link #runPartial} waits, before its first tile, until the fused pass's warm-up (started by this request
+     * or earlier in the JVM, see {@link #warmUpInBackground}) has it compiled (default: no): every tile then takes the
+     * compiled pass, none the slower scalar one. For long-lived workers running many shares, whose warm-up started
+     * when the worker did (a Spark executor's, before its first task).
+     */
+    public Analysis awaitWarmUp(boolean on) {
+        this.awaitWarmUp = on;
+        return this;
+    }
+
+    /**
+     * Starts the fused summary pass's JIT warm-up for requests of this metric, bins and top-k on a side thread, once
+     * per JVM (what {@link #run} does while it reads the rows): for a worker that knows its requests before their
+     * rows come, e.g. a Spark executor when it starts.
+     */
+    public static void warmUpInBackground(Metric metric, int bins, int topK) {
+        SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser(), metric.fixedBounds());
+    }
+
     public Analysis progress(ProgressListener p) {
         this.progress = p == null ? ProgressListener.NONE : p;
         return this;
@@ -577,6 +598,9 @@ public final class Analysis {
             // The fused pass's JIT warm-up, as run() starts it; once per JVM, so a caller running many shares (Spark
             // tasks, compare's two passes) turns it on for each.
             SummaryReducer.warmUpInBackground(bins, topK, smaller, bounds);
+        }
+        if (awaitWarmUp) {
+            Vectorization.get().awaitSummaryPass();
         }
         TileKernel dot = dots != null ? dots : Vectorization.get().dotKernel(kernelName, log);
         TileKernel k = metric.kernel(dot);

@@ -49,7 +49,7 @@ final class AllPairsPartial implements Serializable {
         List<Function<int[], ? extends TileReducer<?>>> extra = edges == null ? List.of()
                 : List.of(ids -> new NearDuplicateEdges(ids, settings.nearDup()));
         Analysis.Partial p = Analysis.ofPrepared(rows(a), diag ? null : rows(b)).histogram(settings.bins()).topK(settings.topK())
-                .kernel(kernel).block(settings.block()).warmUp(true).runPartial(extra);
+                .kernel(kernel).block(settings.block()).warmUp(true).awaitWarmUp(true).runPartial(extra);
         SummaryReducer s = p.summary();
         summary.merge(s);
         if (edges != null) {

@@ -1,6 +1,7 @@
 package dev.cossim.spark;
 
 import dev.cossim.CossimException;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,7 +62,22 @@ public final class CossimSpark implements Runnable {
         return null;
     }
 
-    static SparkSession session(String app) {
-        return SparkSession.builder().appName(app).getOrCreate();
+    /**
+     * The job's session, with {@link CossimExecutorPlugin} added to any {@code spark.plugins} given (it readies each
+     * executor when it starts: the kernel, and the summary pass's warm-up for {@code bins} and {@code topK} when
+     * {@code bins > 0}).
+     */
+    static SparkSession session(String app, String kernel, int bins, int topK) {
+        String plugins = new SparkConf().get("spark.plugins", "").trim();
+        String ours = CossimExecutorPlugin.class.getName();
+        if (!java.util.Arrays.asList(plugins.split("\\s*,\\s*")).contains(ours)) {
+            plugins = plugins.isEmpty() ? ours : plugins + "," + ours;
+        }
+        SparkSession.Builder b = SparkSession.builder().appName(app).config("spark.plugins", plugins)
+                .config(CossimExecutorPlugin.KERNEL, kernel == null ? "auto" : kernel);
+        if (bins > 0) {
+            b.config(CossimExecutorPlugin.BINS, bins).config(CossimExecutorPlugin.TOP_K, topK);
+        }
+        return b.getOrCreate();
     }
 }

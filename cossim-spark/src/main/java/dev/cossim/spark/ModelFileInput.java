@@ -129,15 +129,14 @@ final class ModelFileInput implements VectorInput {
     public JavaRDD<PanelPair> panelPairs(PanelLayout layout, int partitions) {
         Broadcast<int[]> ids = usableIds();
         String p = path, t = tensor;
-        List<Long> keys = layout.pairs().stream().map(pq -> PanelLayout.key(pq[0], pq[1])).toList();
+        // In the stage's order (largest first): parallelize gives partition i the i-th share of the list.
+        List<Long> keys = layout.pairsLargestFirst().stream().map(pq -> PanelLayout.key(pq[0], pq[1])).toList();
         return jsc.parallelize(keys, partitions).mapPartitions(it -> pairs(p, t, ids, layout, it));
     }
 
-    /** Panel pairs of a partition; consecutive pairs share panel P, which is kept instead of read again. */
+    /** Panel pairs of a partition, their panels read once per executor ({@link ExecutorPanels}). */
     private static Iterator<PanelPair> pairs(String path, String tensor, Broadcast<int[]> ids, PanelLayout layout, Iterator<Long> keys) {
         return new Iterator<>() {
-            Panel first;
-
             @Override
             public boolean hasNext() {
                 return keys.hasNext();
@@ -146,12 +145,15 @@ final class ModelFileInput implements VectorInput {
             @Override
             public PanelPair next() {
                 long key = keys.next();
-                int pi = PanelLayout.first(key), qi = PanelLayout.second(key);
-                if (first == null || first.index != pi) {
-                    first = load(path, tensor, ids.value(), pi, layout.panelStart(pi), layout.panelSize(pi));
-                }
-                Panel second = qi == pi ? first : load(path, tensor, ids.value(), qi, layout.panelStart(qi), layout.panelSize(qi));
-                return new PanelPair(first, second);
+                Panel a = panel(PanelLayout.first(key)), b = PanelLayout.first(key) == PanelLayout.second(key) ? a : panel(PanelLayout.second(key));
+                return new PanelPair(a, b);
+            }
+
+            private Panel panel(int i) {
+                int from = layout.panelStart(i), count = layout.panelSize(i);
+                // The job's rows (its broadcast of usable ids) and the panel's place in them name it.
+                String k = path + "\u0000" + tensor + "\u0000" + ids.id() + "\u0000" + i + "\u0000" + from + "\u0000" + count;
+                return ExecutorPanels.get(k, () -> load(path, tensor, ids.value(), i, from, count));
             }
         };
     }

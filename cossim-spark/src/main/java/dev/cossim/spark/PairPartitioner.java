@@ -2,15 +2,24 @@ package dev.cossim.spark;
 
 import org.apache.spark.Partitioner;
 
-/** Panel pairs to partitions by their row-by-row number, so consecutive pairs (sharing panel P) stay together. */
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Panel pairs to partitions in the tile stage's order ({@link PanelLayout#pairsLargestFirst}): partition i takes the
+ * i-th share of that order, so the partitions, started in index order, go from the largest pairs to the smallest.
+ */
 final class PairPartitioner extends Partitioner {
     private static final long serialVersionUID = 1L;
 
-    private final int panels;
+    private final PanelLayout layout;
     private final int partitions;
+    /** Each pair's place in the order, computed where the partitioner is used (from the layout, not shipped). */
+    private transient volatile Map<Long, Integer> place;
 
-    PairPartitioner(int panels, int partitions) {
-        this.panels = panels;
+    PairPartitioner(PanelLayout layout, int partitions) {
+        this.layout = layout;
         this.partitions = partitions;
     }
 
@@ -21,20 +30,26 @@ final class PairPartitioner extends Partitioner {
 
     @Override
     public int getPartition(Object key) {
-        long k = (Long) key;
-        long p = PanelLayout.first(k), q = PanelLayout.second(k);
-        long number = p * panels - p * (p - 1) / 2 + (q - p);
-        long total = (long) panels * (panels + 1) / 2;
-        return (int) (number * partitions / total);
+        if (place == null) {
+            List<int[]> order = layout.pairsLargestFirst();
+            Map<Long, Integer> m = new HashMap<>(order.size() * 2);
+            for (int i = 0; i < order.size(); i++) {
+                m.put(PanelLayout.key(order.get(i)[0], order.get(i)[1]), i);
+            }
+            place = m;
+        }
+        long total = place.size();
+        return (int) ((long) place.get((Long) key) * partitions / total);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PairPartitioner pp && pp.panels == panels && pp.partitions == partitions;
+        return o instanceof PairPartitioner pp && pp.layout.rows == layout.rows && pp.layout.block == layout.block
+                && pp.layout.panelBlocks == layout.panelBlocks && pp.partitions == partitions;
     }
 
     @Override
     public int hashCode() {
-        return 31 * panels + partitions;
+        return 31 * (31 * layout.rows + layout.panelBlocks * 1024 + layout.block) + partitions;
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * How all-pairs work is cut. The n usable rows (in id order) form blocks of {@code block} rows, exactly the engine's
  * blocks, so every tile is the one {@code AllPairsEngine} computes; {@code panelBlocks} consecutive blocks form a
  * panel. One task takes a pair of panels (P, Q), P <= Q, and computes their tiles (I, J) with I <= J: the upper
- * triangle of panels covers the upper triangle of tiles once. Panel pairs are numbered row by row, so consecutive
- * pairs share panel P and a partition of consecutive pairs combines P's partial top-k before the shuffle.
+ * triangle of panels covers the upper triangle of tiles once. Tasks take the panel pairs largest first
+ * ({@link #pairsLargestFirst}), so that the last tasks of the stage are small and the cores finish together.
  */
 public final class PanelLayout implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -56,6 +56,18 @@ public final class PanelLayout implements Serializable {
                 out.add(new int[]{p, q});
             }
         }
+        return out;
+    }
+
+    /**
+     * All panel pairs in the order the tile stage's tasks take them: by row pairs, the most first (two full panels,
+     * then a full panel with itself, then those with the last, shorter panel), ties row by row (so that a task's
+     * neighbours in the order mostly share panel P, which an executor then reads once). Spark starts a stage's tasks
+     * in partition order, so the small tasks come last and fill the cores up to the end.
+     */
+    public List<int[]> pairsLargestFirst() {
+        List<int[]> out = new ArrayList<>(pairs());
+        out.sort((x, y) -> Long.compare(pairCount(y[0], y[1]), pairCount(x[0], x[1]))); // stable: row by row within
         return out;
     }
 

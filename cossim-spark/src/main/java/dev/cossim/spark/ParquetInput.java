@@ -268,7 +268,7 @@ final class ParquetInput implements VectorInput {
                 .flatMapToPair(pp -> IntStream.range(0, np)
                         .mapToObj(q -> new Tuple2<>(PanelLayout.key(Math.min(pp._1(), q), Math.max(pp._1(), q)), pp._2()))
                         .iterator())
-                .groupByKey(new PairPartitioner(np, partitions))
+                .groupByKey(new PairPartitioner(layout, partitions))
                 .map(g -> {
                     Panel a = null, b = null;
                     for (Panel x : g._2()) {

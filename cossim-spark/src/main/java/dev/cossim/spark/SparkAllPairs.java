@@ -48,32 +48,38 @@ public final class SparkAllPairs {
     private SparkAllPairs() {
     }
 
-    /** What the driver learnt, besides the files: the summary as written and the counts. */
-    public record Result(ObjectNode summary, SummaryReducer reducer, long nearDuplicatePairs, int groups, int tasks) {
+    /**
+     * What the driver learnt, besides the files: the summary as written, the counts, and the tile stage's seconds (the
+     * job that computes every tile into the tasks' partials, from its submission to its last task's end: scheduling,
+     * reading the panels and the tiles' kernel and reducers; the merges and writing come after).
+     */
+    public record Result(ObjectNode summary, SummaryReducer reducer, long nearDuplicatePairs, int groups, int tasks,
+                         double tileSeconds) {
     }
 
     public static Result run(SparkSession spark, VectorInput input, AllPairsSettings settings, String outDir,
                              TaskFault fault, ProgressListener progress) {
-        // The driver chooses the kernel as each executor will (one line in its log), for the block size.
-        AllPairsSettings s = settings.block() > 0 && settings.panelBlocks() > 0 ? settings
-                : settings.resolved(ExecutorKernels.get(settings.kernel()));
-        if (s.bins() < 1) {
-            throw new CossimException("--bins " + s.bins() + ": must be at least 1");
+        if (settings.bins() < 1) {
+            throw new CossimException("--bins " + settings.bins() + ": must be at least 1");
         }
-        if (s.topK() < 0) {
-            throw new CossimException("--top-k " + s.topK() + ": must be 0 or more");
+        if (settings.topK() < 0) {
+            throw new CossimException("--top-k " + settings.topK() + ": must be 0 or more");
         }
-        if (s.nearDuplicates() && !(s.nearDup() >= -1 && s.nearDup() <= 1)) {
-            throw new CossimException("--near-dup " + s.nearDup() + ": must be a similarity in [-1, 1]");
+        if (settings.nearDuplicates() && !(settings.nearDup() >= -1 && settings.nearDup() <= 1)) {
+            throw new CossimException("--near-dup " + settings.nearDup() + ": must be a similarity in [-1, 1]");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int n = input.usableRows();
         if (n < 2) {
             throw new CossimException(input.description() + ": fewer than two usable rows");
         }
-        if (s.topK() >= n) {
-            throw new CossimException("--top-k " + s.topK() + ": must be less than the number of usable rows (" + n + ")");
+        if (settings.topK() >= n) {
+            throw new CossimException("--top-k " + settings.topK() + ": must be less than the number of usable rows (" + n + ")");
         }
+        // The driver chooses the kernel as each executor will (one line in its log), for the block size; the panel
+        // size follows from the rows and the cores the cluster has now (after the input's scan, executors are up).
+        AllPairsSettings s = settings.block() > 0 && settings.panelBlocks() > 0 ? settings
+                : settings.resolved(ExecutorKernels.get(settings.kernel()), n, jsc.defaultParallelism());
         PanelLayout layout = new PanelLayout(n, s.block(), s.panelBlocks());
         int pairs = layout.panels() * (layout.panels() + 1) / 2;
         int partitions = s.partitions() > 0 ? Math.min(s.partitions(), pairs) : pairs;
@@ -102,9 +108,12 @@ public final class SparkAllPairs {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int n = layout.rows;
         progress.begin("all-pairs " + n + " rows, " + layout.panels() + " panels of " + layout.panelRows() + " rows", partitions);
+        double tileSeconds;
         try {
             jsc.setJobGroup(TILE_JOB_GROUP, "cossim all-pairs tiles", false);
+            long t0 = System.nanoTime();
             partials.count();
+            tileSeconds = (System.nanoTime() - t0) / 1e9;
         } finally {
             jsc.clearJobGroup();
         }
@@ -158,7 +167,7 @@ public final class SparkAllPairs {
         }
         out.writeText("summary.json", json.toPrettyString() + "\n");
         out.commit();
-        return new Result(json, summary, edgeCount, groupCount, partitions);
+        return new Result(json, summary, edgeCount, groupCount, partitions, tileSeconds);
     }
 
     /** The work of one partition: its panel pairs' tiles into one partial. */

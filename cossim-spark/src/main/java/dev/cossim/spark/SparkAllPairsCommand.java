@@ -68,7 +68,7 @@ final class SparkAllPairsCommand implements Callable<Integer> {
         }
         AllPairsSettings s = new AllPairsSettings(pairs.bins, pairs.topK, nearDup == null ? Float.NaN : nearDup, kernel.kernel,
                 block == null ? 0 : block, panelBlocks == null ? 0 : panelBlocks, partitions);
-        SparkSession spark = CossimSpark.session("cossim all-pairs");
+        SparkSession spark = CossimSpark.session("cossim all-pairs", kernel.kernel, pairs.bins, pairs.topK);
         try (VectorInput in = VectorInput.open(spark, input, tensor.tensor, idColumn, vectorColumn)) {
             long t0 = System.nanoTime();
             SparkAllPairs.Result r = SparkAllPairs.run(spark, in, s, out, TaskFault.NONE, new LogProgress(System.err));
@@ -86,6 +86,8 @@ final class SparkAllPairsCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "near-dup:  %,d pairs >= %s in %,d groups%n", r.nearDuplicatePairs(), nearDup, r.groups());
             }
             double flops = 2.0 * j.get("n").asDouble() * j.get("n").asDouble() * j.get("dim").asDouble();
+            System.out.printf(Locale.ROOT, "tiles:     %.2f s, the tile stage of %d tasks (%.1f effective GFLOP/s; merging and writing come after)%n",
+                    r.tileSeconds(), r.tasks(), flops / r.tileSeconds() / 1e9);
             System.out.printf(Locale.ROOT, "time:      %.2f s (%.1f effective GFLOP/s = 2*N^2*d / time)%n", seconds, flops / seconds / 1e9);
             System.out.println("wrote:     " + out);
         } finally {

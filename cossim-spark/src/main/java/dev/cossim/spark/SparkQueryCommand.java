@@ -45,7 +45,7 @@ final class SparkQueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SparkSession spark = CossimSpark.session("cossim query");
+        SparkSession spark = CossimSpark.session("cossim query", kernel.kernel, 0, 0);
         try (VectorInput c = VectorInput.open(spark, corpus, tensor.tensor, idColumn, vectorColumn);
              VectorInput q = VectorInput.open(spark, queries, tensor.tensor, idColumn, vectorColumn)) {
             long t0 = System.nanoTime();

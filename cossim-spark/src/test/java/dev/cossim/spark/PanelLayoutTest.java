@@ -45,17 +45,50 @@ class PanelLayoutTest {
     }
 
     @Test
-    void pairPartitionerKeepsRowOrderAndUsesEveryPartition() {
+    void pairPartitionerDealsTheLargestPairsFirstAndUsesEveryPartition() {
         PanelLayout l = new PanelLayout(1000, 32, 3);
-        PairPartitioner p = new PairPartitioner(l.panels(), 5);
-        int last = 0;
+        PairPartitioner p = new PairPartitioner(l, 5);
         int[] sizes = new int[5];
+        long[] rowPairs = new long[5];
         for (int[] pq : l.pairs()) {
             int part = p.getPartition(PanelLayout.key(pq[0], pq[1]));
-            assertTrue(part >= last, "partitions follow the row-by-row order");
-            last = part;
             sizes[part]++;
+            rowPairs[part] += l.pairCount(pq[0], pq[1]);
         }
         assertEquals(List.of(14, 13, 13, 13, 13), java.util.Arrays.stream(sizes).boxed().toList());
+        for (int i = 1; i < 5; i++) {
+            assertTrue(rowPairs[i] <= rowPairs[i - 1], "partition " + i + " holds fewer row pairs than the one before");
+        }
+    }
+
+    @Test
+    void largestFirstOrderIsEveryPairOnceBySizeThenRowByRow() {
+        PanelLayout l = new PanelLayout(1000, 32, 3); // 10 panels of 96 rows and one of 40
+        List<int[]> order = l.pairsLargestFirst();
+        assertEquals(66, order.size());
+        assertEquals(66, order.stream().map(pq -> PanelLayout.key(pq[0], pq[1])).distinct().count());
+        for (int i = 1; i < order.size(); i++) {
+            long before = l.pairCount(order.get(i - 1)[0], order.get(i - 1)[1]), now = l.pairCount(order.get(i)[0], order.get(i)[1]);
+            assertTrue(now <= before);
+            if (now == before) {
+                assertTrue(PanelLayout.key(order.get(i)[0], order.get(i)[1]) > PanelLayout.key(order.get(i - 1)[0], order.get(i - 1)[1]));
+            }
+        }
+        assertEquals(List.of(0, 1), List.of(order.get(0)[0], order.get(0)[1])); // 96 x 96 row pairs
+        assertEquals(List.of(10, 10), List.of(order.get(65)[0], order.get(65)[1])); // the 40-row panel with itself
+    }
+
+    @Test
+    void automaticPanelsMakeEnoughTasksForTheCores() {
+        AllPairsSettings d = AllPairsSettings.defaults();
+        int blas = 1024; // the blas kernel's block
+        AllPairsSettings small = d.resolved(blas, 30000, 2);
+        assertEquals(1024, small.block());
+        assertEquals(8, small.panelBlocks()); // 4 panels of 8192 rows: 10 tasks, at least 4 per core
+        assertEquals(3, d.resolved(blas, 12000, 2).panelBlocks()); // 4 panels of 3072 rows: 10 tasks
+        AllPairsSettings large = d.resolved(blas, 1_000_000, 128);
+        assertEquals(8, large.panelBlocks()); // 123 panels of 8192 rows: 7,626 tasks
+        assertEquals(1, d.resolved(blas, 3000, 64).panelBlocks()); // too few rows for 4 tasks per core: one block
+        assertEquals(3, d.withBlocks(0, 3).resolved(blas, 30000, 2).panelBlocks()); // given: kept
     }
 }
