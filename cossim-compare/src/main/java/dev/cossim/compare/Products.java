@@ -8,7 +8,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
  * The dense double products of the streamed passes (N x d x d in all): through OpenBLAS's {@code cblas_dsyrk} and
  * {@code cblas_dgemm} when the comparison runs the blas tile kernel (OpenBLAS is then loaded; one thread per call, the
  * passes run one row range per thread), called straight on the matrices' arrays (critical downcalls through
- * {@link OpenBlas}; JavaCPP's array arguments were copied to and from malloc'd memory on every call, about 8 MB a
+ * {@link OpenBlas}; JavaCPP's array arguments were copied to and from malloc'd memory on every call, 8 to 11 MB a
  * call at d = 768, which left some 40 MB of glibc arenas resident), else through EJML. Both compute in double: they
  * differ only in rounding. Implementations are stateless and thread-safe.
  */
