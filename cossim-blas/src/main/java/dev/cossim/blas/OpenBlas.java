@@ -15,6 +15,7 @@ import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -32,6 +33,9 @@ public final class OpenBlas {
     private final MethodHandle sgemmHeap;
     /** cblas_ssyrk on heap arrays (a critical downcall, as {@link #sgemmHeap}). */
     private final MethodHandle ssyrkHeap;
+    /** cblas_dsyrk and cblas_dgemm on heap arrays (critical downcalls), for the double products of cossim compare. */
+    private final MethodHandle dsyrkHeap;
+    private final MethodHandle dgemmHeap;
     private final MethodHandle setThreads;
     private final MethodHandle getThreads;
     private final String core;
@@ -55,6 +59,11 @@ public final class OpenBlas {
         sgemmHeap = l.downcallHandle(sgemmAddress, gemm, Linker.Option.critical(true));
         ssyrkHeap = l.downcallHandle(look.find("cblas_ssyrk").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT), Linker.Option.critical(true));
+        dsyrkHeap = l.downcallHandle(look.find("cblas_dsyrk").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT), Linker.Option.critical(true));
+        dgemmHeap = l.downcallHandle(look.find("cblas_dgemm").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT,
+                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE, ADDRESS,
+                JAVA_INT), Linker.Option.critical(true));
         setThreads = l.downcallHandle(look.find("openblas_set_num_threads").orElseThrow(), FunctionDescriptor.ofVoid(JAVA_INT));
         getThreads = l.downcallHandle(look.find("openblas_get_num_threads").orElseThrow(), FunctionDescriptor.of(JAVA_INT));
         var text = ADDRESS.withTargetLayout(MemoryLayout.sequenceLayout(512, JAVA_BYTE));
@@ -155,6 +164,37 @@ public final class OpenBlas {
             ssyrkHeap.invokeExact(ROW_MAJOR, UPPER, NO_TRANS, m, k, 1f, sa, k, 0f, sc, m);
         } catch (Throwable t) {
             throw new IllegalStateException("cblas_ssyrk failed", t);
+        }
+    }
+
+    /**
+     * Row-major {@code C += A^T A} on heap arrays, upper triangle of C only: A is k x n (leading dimension n), C is
+     * n x n. Straight on the arrays (a critical downcall: no copies, the GC waits for the call).
+     */
+    public void dsyrkHeap(int n, int k, double[] a, double[] c) {
+        if (a.length < (long) k * n || c.length < (long) n * n) {
+            throw new IndexOutOfBoundsException("dsyrk operands shorter than " + k + " x " + n);
+        }
+        try {
+            dsyrkHeap.invokeExact(ROW_MAJOR, UPPER, TRANS, n, k, 1.0, MemorySegment.ofArray(a), n, 1.0, MemorySegment.ofArray(c), n);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_dsyrk failed", t);
+        }
+    }
+
+    /**
+     * Row-major {@code C = op(A) B + beta C} on heap arrays, all packed: op(A) is m x k (A stored k x m when
+     * {@code transA}, else m x k), B is k x n, C is m x n. A critical downcall: no copies, the GC waits for the call.
+     */
+    public void dgemmHeap(boolean transA, int m, int n, int k, double[] a, double[] b, double beta, double[] c) {
+        if (a.length < (long) m * k || b.length < (long) k * n || c.length < (long) m * n) {
+            throw new IndexOutOfBoundsException("dgemm operands shorter than " + m + " x " + n + " x " + k);
+        }
+        try {
+            dgemmHeap.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, NO_TRANS, m, n, k, 1.0, MemorySegment.ofArray(a),
+                    transA ? m : k, MemorySegment.ofArray(b), n, beta, MemorySegment.ofArray(c), n);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cblas_dgemm failed", t);
         }
     }
 

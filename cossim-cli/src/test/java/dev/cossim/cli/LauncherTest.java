@@ -23,6 +23,11 @@ class LauncherTest {
     }
 
     static Run launch(String... args) throws IOException, InterruptedException {
+        return launchWith(null, args);
+    }
+
+    /** The same with JAVA_OPTS set to {@code javaOpts} (null: unset). */
+    static Run launchWith(String javaOpts, String... args) throws IOException, InterruptedException {
         Path root = ReadmeSnippetTest.repoRoot();
         List<String> cmd = new ArrayList<>(List.of("bash", root.resolve("cossim").toString()));
         cmd.addAll(List.of(args));
@@ -30,6 +35,9 @@ class LauncherTest {
         pb.environment().put("COSSIM_CLASSPATH", System.getProperty("java.class.path"));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().remove("JAVA_OPTS");
+        if (javaOpts != null) {
+            pb.environment().put("JAVA_OPTS", javaOpts);
+        }
         Process p = pb.start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
@@ -75,5 +83,20 @@ class LauncherTest {
         Run bad = launch("all-pairs", "--bins", "0");
         assertEquals(2, bad.code());
         assertEquals("cossim: error: --bins 0: must be at least 1\n", bad.err());
+    }
+
+    /**
+     * compare runs on the serial collector with a 64 MiB young generation (its memory bound, docs/compare.md), as the
+     * JVM itself reports in the verbose log; a JAVA_OPTS that names a collector keeps it.
+     */
+    @Test
+    void compareGetsTheSerialCollectorUnlessJavaOptsPicksOne() throws Exception {
+        Run r = launch("compare", "default", "--rows", "0-199", "-k", "3", "--sample-pairs", "100", "--verbose");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("compare: JVM collectors Copy, MarkSweepCompact,"), r.err());
+        Run g1 = launchWith("-XX:+UseG1GC", "compare", "default", "--rows", "0-199", "-k", "3", "--sample-pairs", "100", "--verbose");
+        assertEquals(0, g1.code(), g1.err());
+        assertTrue(g1.err().contains("compare: JVM collectors G1 "), g1.err());
+        assertFalse(g1.err().contains("MarkSweepCompact"), g1.err());
     }
 }

@@ -1,14 +1,16 @@
 package dev.cossim.compare;
 
-import org.bytedeco.openblas.global.openblas_nolapack;
+import dev.cossim.blas.OpenBlas;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * The dense double products of the streamed passes (N x d x d in all): through OpenBLAS's {@code cblas_dsyrk} and
  * {@code cblas_dgemm} when the comparison runs the blas tile kernel (OpenBLAS is then loaded; one thread per call, the
- * passes run one row range per thread), else through EJML. Both compute in double: they differ only in rounding.
- * Implementations are stateless and thread-safe.
+ * passes run one row range per thread), called straight on the matrices' arrays (critical downcalls through
+ * {@link OpenBlas}; JavaCPP's array arguments were copied to and from malloc'd memory on every call, 8 to 11 MB a
+ * call at d = 768, which left some 40 MB of glibc arenas resident), else through EJML. Both compute in double: they
+ * differ only in rounding. Implementations are stateless and thread-safe.
  */
 interface Products {
     /** {@code g += a^T a}: only the upper triangle of {@code g} is kept right (see {@link #symmetrize}). */
@@ -59,35 +61,28 @@ interface Products {
     };
 
     Products BLAS = new Products() {
-        static final int ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112, UPPER = 121;
-
         @Override
         public void addInner(DMatrixRMaj a, DMatrixRMaj g, DMatrixRMaj temp) {
             if (a.numRows == 0) {
                 return;
             }
-            openblas_nolapack.cblas_dsyrk(ROW_MAJOR, UPPER, TRANS, a.numCols, a.numRows, 1.0, a.data, a.numCols, 1.0, g.data, g.numCols);
+            OpenBlas.get().dsyrkHeap(a.numCols, a.numRows, a.data, g.data);
         }
 
         @Override
         public void addTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-            gemm(true, a, b, 1.0, c);
+            if (a.numRows == 0) {
+                return;
+            }
+            OpenBlas.get().dgemmHeap(true, a.numCols, b.numCols, a.numRows, a.data, b.data, 1.0, c.data);
         }
 
         @Override
         public void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj c) {
-            gemm(false, a, b, 0.0, c);
-        }
-
-        /** c = op(a) b + beta c, op(a) = a^T (k = a's rows) or a (k = a's columns). */
-        private static void gemm(boolean transA, DMatrixRMaj a, DMatrixRMaj b, double beta, DMatrixRMaj c) {
             if (a.numRows == 0) {
                 return;
             }
-            int m = transA ? a.numCols : a.numRows;
-            int k = transA ? a.numRows : a.numCols;
-            openblas_nolapack.cblas_dgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, NO_TRANS, m, b.numCols, k, 1.0, a.data, a.numCols,
-                    b.data, b.numCols, beta, c.data, c.numCols);
+            OpenBlas.get().dgemmHeap(false, a.numRows, b.numCols, a.numCols, a.data, b.data, 0.0, c.data);
         }
 
         @Override
