@@ -54,7 +54,8 @@ import java.util.function.Supplier;
  * matrix; nothing else ever holds it.
  */
 public final class Analysis {
-    private static final int DEFAULT_BINS = 2000;
+    /** Histogram bins when the request does not say. */
+    public static final int DEFAULT_BINS = 2000;
     /** Seconds between two saves of a checkpoint, unless the request says otherwise. */
     public static final double DEFAULT_CHECKPOINT_SECONDS = 60;
     /** The file a checkpoint directory holds. */
