@@ -4,6 +4,7 @@ import dev.cossim.ParameterException;
 
 import dev.cossim.CossimException;
 import dev.cossim.source.DType;
+import dev.cossim.source.MappedFile;
 import dev.cossim.source.NpyFile;
 import dev.cossim.source.NpzFile;
 import dev.cossim.source.PyTorchFile;
@@ -27,11 +28,16 @@ public final class BatchFile implements AutoCloseable {
     private final long rows;
     private final int positions;
     private final int dim;
+    /** The file the tensor's bytes lie in as they are, and where they start in it; null and -1 when they do not. */
+    private final MappedFile mapped;
+    private final long fileOffset;
 
     private BatchFile(Path path, TensorFile file, Tensor tensor) {
         this.path = path;
         this.file = file;
         this.tensor = tensor;
+        this.mapped = file.mappedFile();
+        this.fileOffset = mapped == null ? -1 : mapped.offsetOf(tensor.data());
         long[] s = tensor.shape();
         if (s.length != 2 && s.length != 3) {
             throw CossimException.inFile(path, "tensor '" + tensor.name() + "' has shape " + Arrays.toString(s)
@@ -160,10 +166,38 @@ public final class BatchFile implements AutoCloseable {
         }
     }
 
-    /** float16 and bfloat16 runs are widened in bulk ({@link dev.cossim.source.HalfFloats#widen}). */
+    /**
+     * float16 and bfloat16 runs are widened in bulk ({@link dev.cossim.source.HalfFloats#widen}). A long run of a
+     * float32, float16 or bfloat16 tensor that lies in its file as it is (.npy, .safetensors) is read with positional
+     * reads into a per-thread buffer rather than through the mapping (see {@link MappedFile#read}): a query over
+     * 1,000,000 x 384 float16 rows spent 0.62-0.73 s of its threads' time reading them through the mapping, most of
+     * its 0.9 s search.
+     */
     private void readRun(long from, float[] dst, int off, int len) {
-        tensor.readFloats(from, dst, off, len);
+        int width = tensor.dtype() == DType.F32 ? 4 : 2;
+        long at = fileOffset;
+        if (at < 0 || len < POSITIONAL_READ_MIN || tensor.dtype() != DType.F32 && tensor.dtype() != DType.F16 && tensor.dtype() != DType.BF16) {
+            tensor.readFloats(from, dst, off, len);
+            return;
+        }
+        java.nio.ByteBuffer b = READ_BUFFER.get();
+        if (b.capacity() < len * width) {
+            b = java.nio.ByteBuffer.allocateDirect(Math.max(len * width, 2 * b.capacity()));
+            READ_BUFFER.set(b);
+        }
+        b.clear().limit(len * width);
+        mapped.read(at + from * width, b);
+        b.flip().order(tensor.order());
+        if (width == 4) {
+            b.asFloatBuffer().get(dst, off, len);
+        } else {
+            dev.cossim.source.HalfFloats.widen(tensor.dtype(), b, 0, dst, off, len);
+        }
     }
+
+    /** Runs shorter than this many values are read through the mapping (a system call each would cost more). */
+    private static final int POSITIONAL_READ_MIN = 4096;
+    private static final ThreadLocal<java.nio.ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> java.nio.ByteBuffer.allocateDirect(1 << 16));
 
     /**
      * One row's vector at {@code position} as doubles (exact for every dtype: all but float64 widen to float32 without

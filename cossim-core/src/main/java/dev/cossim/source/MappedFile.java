@@ -57,8 +57,60 @@ public final class MappedFile implements AutoCloseable {
         return segment.byteSize();
     }
 
+    /** Opened on the first {@link #read}; positional reads are safe from several threads at once. */
+    private volatile FileChannel channel;
+
+    /**
+     * The byte offset in this file of {@code slice}, a part of {@link #segment}, or -1 when it is not one (a copy, a
+     * segment of another file).
+     */
+    public long offsetOf(MemorySegment slice) {
+        if (!slice.isNative() || !segment.isNative()) {
+            return -1;
+        }
+        long off = slice.address() - segment.address();
+        return off >= 0 && off + slice.byteSize() <= segment.byteSize() ? off : -1;
+    }
+
+    /**
+     * Reads {@code dst.remaining()} bytes from {@code offset} with positional reads (the system call copies them from
+     * the page cache), instead of through the mapping: a stream of many blocks that touches every page of a large file
+     * once paid about 2 microseconds a page to map it here (743 MB in 0.43 s, against 0.10 s read).
+     */
+    public void read(long offset, java.nio.ByteBuffer dst) {
+        try {
+            FileChannel ch = channel;
+            if (ch == null) {
+                synchronized (this) {
+                    if (channel == null) {
+                        channel = FileChannel.open(path, StandardOpenOption.READ);
+                    }
+                    ch = channel;
+                }
+            }
+            long pos = offset;
+            while (dst.hasRemaining()) {
+                int n = ch.read(dst, pos);
+                if (n < 0) {
+                    throw CossimException.inFile(path, "ended at byte " + pos + " while reading (changed while open?)");
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw CossimException.inFile(path, "cannot read: " + e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
+        try {
+            FileChannel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException e) {
+            // read-only: nothing was written that closing could lose
+        }
         arena.close();
     }
 

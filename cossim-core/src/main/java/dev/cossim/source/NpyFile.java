@@ -74,6 +74,11 @@ public final class NpyFile implements TensorFile {
     }
 
     @Override
+    public MappedFile mappedFile() {
+        return file;
+    }
+
+    @Override
     public void close() {
         file.close();
     }

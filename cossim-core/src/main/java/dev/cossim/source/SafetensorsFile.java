@@ -191,6 +191,11 @@ public final class SafetensorsFile implements TensorFile {
     }
 
     @Override
+    public MappedFile mappedFile() {
+        return file;
+    }
+
+    @Override
     public void close() {
         file.close();
     }

@@ -25,6 +25,11 @@ public interface TensorFile extends AutoCloseable {
         return null;
     }
 
+    /** The mapped file the tensors are slices of, for positional reads of them; null when there is none. */
+    default MappedFile mappedFile() {
+        return null;
+    }
+
     @Override
     void close();
 }
