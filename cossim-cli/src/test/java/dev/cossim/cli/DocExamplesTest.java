@@ -45,6 +45,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 class DocExamplesTest {
     private static final Pattern UNSTABLE = Pattern.compile(
             "(?i)(time|GFLOP|pairs/s|kernel|warm|elapsed|\\d+(\\.\\d+)? ?(ms|s)\\b|/tmp/)");
+    /**
+     * Follows a figure that depends on the BLAS kernel's rounding (how many float32 values of a submatrix are distinct
+     * differs by a few hundred between OpenBLAS's kernels for one CPU and another, sgemm and ssyrk): that figure is
+     * compared to within one percent; every other number as {@link #closeNumbers} says.
+     */
+    private static final String KERNEL_ROUNDING = " at float32)";
     private static final Pattern EXIT = Pattern.compile("#\\s*exit\\s+(\\d+)\\s*$");
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,]\\d+)*(?:[eE][-+]?\\d+)?");
     private static final long TIMEOUT_S = 600;
@@ -249,7 +255,7 @@ class DocExamplesTest {
                 return want.substring(ia).equals(got.substring(ib));
             }
             if (!want.substring(ia, a.start()).equals(got.substring(ib, b.start()))
-                    || !closeNumbers(a.group(), b.group())) {
+                    || !closeNumbers(a.group(), b.group(), want.startsWith(KERNEL_ROUNDING, a.end()) ? 1e-2 : 1e-6)) {
                 return false;
             }
             ia = a.end();
@@ -257,7 +263,7 @@ class DocExamplesTest {
         }
     }
 
-    private static boolean closeNumbers(String x, String y) {
+    private static boolean closeNumbers(String x, String y, double relative) {
         if (x.equals(y)) {
             return true;
         }
@@ -274,7 +280,7 @@ class DocExamplesTest {
                 return true;
             }
             double unit = x.contains("e") || x.contains("E") ? Math.abs(u) * 1e-1 : Math.pow(10, -decimals);
-            return Math.abs(u - v) <= 3 * unit || Math.abs(u - v) <= 1e-6 * Math.max(Math.abs(u), Math.abs(v));
+            return Math.abs(u - v) <= 3 * unit || Math.abs(u - v) <= relative * Math.max(Math.abs(u), Math.abs(v));
         } catch (NumberFormatException ex) {
             return false;
         }
