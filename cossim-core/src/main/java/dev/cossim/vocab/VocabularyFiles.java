@@ -16,7 +16,10 @@ import java.util.Map;
 
 /** Reads a vocabulary from tokenizer.json (WordPiece, BPE, WordLevel, Unigram) or vocab.txt (one token a line). */
 public final class VocabularyFiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on the first tokenizer.json read: looking for a vocabulary beside a model that has none needs no mapper. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private VocabularyFiles() {
     }
@@ -68,7 +71,7 @@ public final class VocabularyFiles {
         byte[] bytes = in.readAllBytes();
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = Json.MAPPER.readTree(bytes);
         } catch (IOException e) {
             throw CossimException.inFile(origin, "not valid JSON: " + String.valueOf(e.getMessage()).split("\n")[0]);
         }
