@@ -3,6 +3,7 @@ package dev.cossim.cli;
 import dev.cossim.CossimException;
 import dev.cossim.ParameterException;
 import dev.cossim.analysis.Analysis;
+import dev.cossim.analysis.Search;
 import dev.cossim.matrix.Metric;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -112,6 +113,39 @@ public final class Main {
         }
         Analysis.preloadKernel(kernel);
         warmUpEarly(args);
+        warmUpQueryEarly(args, kernel);
+    }
+
+    /**
+     * For query: starts the scan's warm-up (metric and k as given, else cosine and 10) now, so that it runs while the
+     * arguments are parsed and the corpus opened rather than beside the first batch's blocks (see
+     * Search.warmUpInBackground).
+     */
+    private static void warmUpQueryEarly(String[] args, String kernel) {
+        if (!args[0].equals("query")) {
+            return;
+        }
+        Metric metric = Metric.COSINE;
+        int k = 10;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i], next = i + 1 < args.length ? args[i + 1] : "";
+            try {
+                if (a.equals("-k") || a.equals("--top-k")) {
+                    k = Integer.parseInt(next);
+                } else if (a.startsWith("--top-k=")) {
+                    k = Integer.parseInt(a.substring("--top-k=".length()));
+                } else if (a.equals("--metric")) {
+                    metric = Metric.parse(next);
+                } else if (a.startsWith("--metric=")) {
+                    metric = Metric.parse(a.substring("--metric=".length()));
+                }
+            } catch (RuntimeException e) {
+                return; // the parser will say what is wrong
+            }
+        }
+        if (k >= 1) {
+            Search.warmUpInBackground(metric, k, kernel);
+        }
     }
 
     /**

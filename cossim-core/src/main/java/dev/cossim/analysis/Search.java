@@ -62,6 +62,15 @@ public final class Search {
         return new Search(metric, k);
     }
 
+    /**
+     * Starts the scan's JIT warm-up for a search of this metric and k with the kernel of that name on a side thread
+     * now, for a caller that knows them before it has read its input (the command line, before it parses its
+     * arguments); the search then does not start another.
+     */
+    public static void warmUpInBackground(Metric metric, int k, String kernelName) {
+        QueryEngine.warmUpInBackground(metric, k, kernelName == null ? "auto" : kernelName);
+    }
+
     public Search kernel(String name) {
         this.kernelName = name == null ? "auto" : name;
         this.kernel = null;

@@ -61,6 +61,13 @@ class BatchFileReadTest {
                         assertEquals(m[block[0] * DIM + i], got[3 + i], 0, f.getFileName() + " block at " + block[0] + " value " + i);
                     }
                 }
+                // One row at a time, as a search's winners are rescored: a positional read of any length.
+                for (int r : new int[]{0, 1, 150, ROWS - 1}) {
+                    double[] row = b.rowAsDoubles(r, 0);
+                    for (int i = 0; i < DIM; i++) {
+                        assertEquals(m[r * DIM + i], row[i], 0, f.getFileName() + " row " + r + " value " + i);
+                    }
+                }
                 // Several threads reading at once (each has its own buffer; the file channel is shared).
                 Thread[] ts = new Thread[4];
                 Throwable[] err = new Throwable[1];
@@ -86,6 +93,24 @@ class BatchFileReadTest {
                 }
                 if (err[0] != null) {
                     throw new AssertionError(f.getFileName() + " from several threads", err[0]);
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneRowAtAPositionOfA3DBatch() throws Exception {
+        float[] m = values(); // read as 7 rows x 43 positions x 37 (301 = 7 x 43)
+        int rows = 7, positions = 43;
+        Path f = TestFiles.npy(dir.resolve("b3.npy"), 1, "{'descr': '<f2', 'fortran_order': False, 'shape': (" + rows + ", "
+                + positions + ", " + DIM + "), }", TestFiles.f16(m));
+        try (BatchFile b = BatchFile.open(f, null)) {
+            for (int r = 0; r < rows; r++) {
+                for (int p : new int[]{0, 17, positions - 1}) {
+                    double[] row = b.rowAsDoubles(r, p);
+                    for (int i = 0; i < DIM; i++) {
+                        assertEquals(m[(r * positions + p) * DIM + i], row[i], 0, "row " + r + " position " + p + " value " + i);
+                    }
                 }
             }
         }
