@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 
@@ -103,49 +104,42 @@ public final class Main {
                 || Arrays.asList(args).contains("-h")) {
             return;
         }
-        String kernel = "auto";
-        for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--kernel") && i + 1 < args.length) {
-                kernel = args[i + 1];
-            } else if (args[i].startsWith("--kernel=")) {
-                kernel = args[i].substring("--kernel=".length());
-            }
-        }
+        String kernel = Objects.requireNonNullElse(optionValue(args, "--kernel"), "auto");
         Analysis.preloadKernel(kernel);
-        warmUpEarly(args);
-        warmUpQueryEarly(args, kernel);
+        Metric metric;
+        int k;
+        try {
+            String m = optionValue(args, "--metric"), top = optionValue(args, "-k", "--top-k");
+            metric = m == null ? Metric.COSINE : Metric.parse(m);
+            k = top == null ? 10 : Integer.parseInt(top);
+        } catch (RuntimeException e) {
+            return; // the parser will say what is wrong
+        }
+        if (args[0].equals("all-pairs")) {
+            warmUpEarly(args, kernel, metric, k);
+        } else if (args[0].equals("query") && k >= 1) {
+            // The scan's warm-up (metric and k as given, else cosine and 10), so that it runs while the arguments are
+            // parsed and the corpus opened rather than beside the first batch's blocks (see Search.warmUpInBackground).
+            Search.warmUpInBackground(metric, k, kernel);
+        }
     }
 
     /**
-     * For query: starts the scan's warm-up (metric and k as given, else cosine and 10) now, so that it runs while the
-     * arguments are parsed and the corpus opened rather than beside the first batch's blocks (see
-     * Search.warmUpInBackground).
+     * The value of the last of the options {@code names} on the command line ({@code NAME VALUE} or
+     * {@code NAME=VALUE}), or null when none is there: for guesses made before picocli parses the arguments.
      */
-    private static void warmUpQueryEarly(String[] args, String kernel) {
-        if (!args[0].equals("query")) {
-            return;
-        }
-        Metric metric = Metric.COSINE;
-        int k = 10;
+    private static String optionValue(String[] args, String... names) {
+        String value = null;
         for (int i = 1; i < args.length; i++) {
-            String a = args[i], next = i + 1 < args.length ? args[i + 1] : "";
-            try {
-                if (a.equals("-k") || a.equals("--top-k")) {
-                    k = Integer.parseInt(next);
-                } else if (a.startsWith("--top-k=")) {
-                    k = Integer.parseInt(a.substring("--top-k=".length()));
-                } else if (a.equals("--metric")) {
-                    metric = Metric.parse(next);
-                } else if (a.startsWith("--metric=")) {
-                    metric = Metric.parse(a.substring("--metric=".length()));
+            for (String name : names) {
+                if (args[i].equals(name) && i + 1 < args.length) {
+                    value = args[i + 1];
+                } else if (args[i].startsWith(name + "=")) {
+                    value = args[i].substring(name.length() + 1);
                 }
-            } catch (RuntimeException e) {
-                return; // the parser will say what is wrong
             }
         }
-        if (k >= 1) {
-            Search.warmUpInBackground(metric, k, kernel);
-        }
+        return value;
     }
 
     /**
@@ -155,31 +149,9 @@ public final class Main {
      * model). Any other request starts its own warm-up as before; a request this guessed wrong only finds the pass
      * compiled for another top-k.
      */
-    private static void warmUpEarly(String[] args) {
-        if (!args[0].equals("all-pairs")) {
-            return;
-        }
-        Metric metric = Metric.COSINE;
-        int k = 10;
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i], next = i + 1 < args.length ? args[i + 1] : "";
-            if (a.equals("--range") || a.startsWith("--range=") || a.equals("--bins") || a.startsWith("--bins=")
-                    || a.equals("--kernel") && next.equals("vector")) {
-                return;
-            }
-            try {
-                if (a.equals("-k") || a.equals("--top-k")) {
-                    k = Integer.parseInt(next);
-                } else if (a.startsWith("--top-k=")) {
-                    k = Integer.parseInt(a.substring("--top-k=".length()));
-                } else if (a.equals("--metric")) {
-                    metric = Metric.parse(next);
-                }
-            } catch (RuntimeException e) {
-                return; // the parser will say what is wrong
-            }
-        }
-        if (metric.fixedBounds() == null || k < 0) {
+    private static void warmUpEarly(String[] args, String kernel, Metric metric, int k) {
+        if (optionValue(args, "--range") != null || optionValue(args, "--bins") != null || kernel.equals("vector")
+                || metric.fixedBounds() == null || k < 0) {
             return;
         }
         Analysis.warmUpInBackground(metric, Analysis.DEFAULT_BINS, k);
