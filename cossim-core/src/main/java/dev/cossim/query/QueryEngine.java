@@ -227,36 +227,36 @@ public final class QueryEngine {
      * @param kernel the kernel the search will use
      */
     public static void warmUpInBackground(Metric metric, int k, TileKernel kernel) {
-        if (WARMED.add(warmUpKey(metric, k))) {
-            Vectorization.get().warmUp(() -> warmUp(metric, Math.max(1, Math.min(k, 64)), kernel));
-        }
+        startWarmUp(metric, k, () -> kernel);
     }
 
     /**
      * As {@link #warmUpInBackground(Metric, int, TileKernel)}, started before the kernel is known (a command line,
      * before it parses its arguments): the side thread waits for the kernel {@code kernelName} chooses (see
-     * {@link Vectorization#preloadDotKernel}) and then warms up. A later warm-up of the same metric and k is not
-     * started again.
+     * {@link Vectorization#preloadDotKernel}) and then warms up.
      */
     public static void warmUpInBackground(Metric metric, int k, String kernelName) {
-        if (WARMED.add(warmUpKey(metric, k))) {
-            Vectorization.get().warmUp(() -> {
-                TileKernel kernel;
-                try {
-                    kernel = Vectorization.get().dotKernel(kernelName, line -> { });
-                } catch (RuntimeException e) {
-                    return; // a bad kernel name: the search says so itself
-                }
-                warmUp(metric, Math.max(1, Math.min(k, 64)), kernel);
-            });
-        }
+        startWarmUp(metric, k, () -> Vectorization.get().dotKernel(kernelName, line -> { }));
     }
 
-    /** The warm-ups started in this JVM, by metric and k (one each: the JIT keeps what it compiled). */
+    /** The warm-ups started in this JVM, by metric and heap size (one each: the JIT keeps what it compiled). */
     private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private static String warmUpKey(Metric metric, int k) {
-        return metric.label() + "/" + Math.max(1, Math.min(k, 64));
+    /** Starts the warm-up of {@code metric} with heaps of k (up to 64) on a side thread, unless one was started before. */
+    private static void startWarmUp(Metric metric, int k, java.util.function.Supplier<TileKernel> kernel) {
+        int heap = Math.max(1, Math.min(k, 64));
+        if (!WARMED.add(metric.label() + "/" + heap)) {
+            return;
+        }
+        Vectorization.get().warmUp(() -> {
+            TileKernel dots;
+            try {
+                dots = kernel.get();
+            } catch (RuntimeException e) {
+                return; // a bad kernel name: the search says so itself
+            }
+            warmUp(metric, heap, dots);
+        });
     }
 
     /**
