@@ -101,15 +101,17 @@ public final class AllPairsEngine {
         int n = m.size();
         int r0 = bi * block;
         int rows = Math.min(block, n - r0);
-        TileKernel.RowBlock rowBlock = kernel.rowBlock(op.rows(r0, rows), op.rowsOffset(r0), rows, m.dim());
+        RowMatrix.Span a = op.rows(r0, rows);
+        TileKernel.RowBlock rowBlock = kernel.rowBlock(a.array(), a.row(), rows, m.dim());
         for (int c0 = r0; c0 < n; c0 += block) {
             TileScheduler.checkInterrupted();
             int cols = Math.min(block, n - c0);
             if (c0 == r0) {
                 // The diagonal tile: the row block against itself (already read, when streamed); only j >= i is needed.
-                rowBlock.dotsSelf(op.rows(r0, rows), op.rowsOffset(r0), rows, tile.values);
+                rowBlock.dotsSelf(a.array(), a.row(), rows, tile.values);
             } else {
-                rowBlock.dots(op.cols(c0, cols), op.colsOffset(c0), cols, tile.values);
+                RowMatrix.Span b = op.cols(c0, cols);
+                rowBlock.dots(b.array(), b.row(), cols, tile.values);
             }
             tile.set(r0, rows, c0, cols, c0 == r0);
             local.accept(tile);
@@ -125,16 +127,18 @@ public final class AllPairsEngine {
         int c0 = split + (int) (t % colBlocks) * block;
         int rows = Math.min(block, split - r0);
         int cols = Math.min(block, n - c0);
-        kernel.dots(op.rows(r0, rows), op.rowsOffset(r0), rows, op.cols(c0, cols), op.colsOffset(c0), cols, m.dim(), tile.values);
+        RowMatrix.Span a = op.rows(r0, rows), b = op.cols(c0, cols);
+        kernel.dots(a.array(), a.row(), rows, b.array(), b.row(), cols, m.dim(), tile.values);
         tile.set(r0, rows, c0, cols, false);
         local.accept(tile);
         progress.advance(tile.pairCount());
     }
 
     /**
-     * One worker's view of the rows a tile multiplies: the packed array itself (row offsets as they are), or, for
-     * streamed rows, two buffers of one block each (rows and columns) that the rows are read into when a tile
-     * needs them (offset 0), the row block read once for all the tiles it meets.
+     * One worker's view of the rows a tile multiplies: where they lie in the packed rows (the array itself, or for
+     * joined rows the side that holds them; see {@link RowMatrix#span}), or, for streamed rows, two buffers of one block
+     * each (rows and columns) that the rows are read into when a tile needs them (from row 0), the row block read once
+     * for all the tiles it meets.
      */
     private static final class Operands {
         private final RowMatrix m;
@@ -149,36 +153,28 @@ public final class AllPairsEngine {
             this.colBuf = packed ? null : new float[len];
         }
 
-        float[] rows(int r0, int count) {
+        RowMatrix.Span rows(int r0, int count) {
             if (rowBuf == null) {
-                return m.data();
+                return m.span(r0, count);
             }
             if (rowsRead != r0 || rowsCount != count) {
                 m.readRows(r0, count, rowBuf, 0);
                 rowsRead = r0;
                 rowsCount = count;
             }
-            return rowBuf;
+            return new RowMatrix.Span(rowBuf, 0);
         }
 
-        int rowsOffset(int r0) {
-            return rowBuf == null ? r0 : 0;
-        }
-
-        float[] cols(int c0, int count) {
+        RowMatrix.Span cols(int c0, int count) {
             if (colBuf == null) {
-                return m.data();
+                return m.span(c0, count);
             }
             if (colsRead != c0 || colsCount != count) {
                 m.readRows(c0, count, colBuf, 0);
                 colsRead = c0;
                 colsCount = count;
             }
-            return colBuf;
-        }
-
-        int colsOffset(int c0) {
-            return colBuf == null ? c0 : 0;
+            return new RowMatrix.Span(colBuf, 0);
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.stream.IntStream;
  * source tensor stays where it is (memory-mapped) with each row's shift and scale, and {@link #readRows} reads and
  * normalises a block of rows when a tile needs it, to the same bits as packing would give. Streaming keeps a large
  * half-precision model at its own size in memory instead of twice it (or four times, for bfloat16 in float32).
+ * <p>
+ * Two packed matrices joined by {@link #concat} keep their own arrays: {@link #span} finds rows in them without a copy,
+ * and only {@link #data} joins them into one array (once, when first asked).
  */
 public final class RowMatrix {
     private final int n;
@@ -28,16 +31,19 @@ public final class RowMatrix {
     private final Tensor source;
     private final double[] shift;
     private final double[] scale;
+    /** Joined rows ({@link #concat}): the two sides, and their one array once {@link #data} has made it. */
+    private final RowMatrix first, second;
+    private float[] joined;
 
     public RowMatrix(int dim, float[] data, int[] ids, int[] zeroRows, int[] nonFiniteRows, Normalization normalization) {
-        this(dim, data, ids, zeroRows, nonFiniteRows, normalization, null, null, null);
+        this(dim, data, ids, zeroRows, nonFiniteRows, normalization, null, null, null, null, null);
         if (data.length != (long) ids.length * dim) {
             throw new IllegalArgumentException("data holds " + data.length + " floats, expected " + ids.length + " x " + dim);
         }
     }
 
     private RowMatrix(int dim, float[] data, int[] ids, int[] zeroRows, int[] nonFiniteRows, Normalization normalization,
-                      Tensor source, double[] shift, double[] scale) {
+                      Tensor source, double[] shift, double[] scale, RowMatrix first, RowMatrix second) {
         this.n = ids.length;
         this.dim = dim;
         this.data = data;
@@ -48,6 +54,8 @@ public final class RowMatrix {
         this.source = source;
         this.shift = shift;
         this.scale = scale;
+        this.first = first;
+        this.second = second;
     }
 
     /** Every row of a 2-D tensor. */
@@ -153,12 +161,34 @@ public final class RowMatrix {
         }
         int[] zero = IntStream.range(0, m).filter(r -> status[r] == 1).map(r -> selection[r]).toArray();
         int[] nonFinite = IntStream.range(0, m).filter(r -> status[r] == 2).map(r -> selection[r]).toArray();
-        return new RowMatrix(d, null, ids, zero, nonFinite, norm, t, shift, scale);
+        return new RowMatrix(d, null, ids, zero, nonFinite, norm, t, shift, scale, null, null);
     }
 
     /** Whether all rows are in one array ({@link #data}); else they are streamed ({@link #readRows}). */
     public boolean packed() {
-        return data != null;
+        return data != null || first != null;
+    }
+
+    /** Where packed rows {@code [row, row + count)} of a matrix lie: rows {@code [row, row + count)} of {@code array}. */
+    public record Span(float[] array, int row) {
+    }
+
+    /**
+     * The array holding packed rows {@code [r0, r0 + count)} one after the other, and where they start in it: for
+     * joined rows ({@link #concat}) that lie on one side, that side's own array (no copy).
+     */
+    public Span span(int r0, int count) {
+        java.util.Objects.checkFromIndexSize(r0, count, n);
+        if (first != null) {
+            int split = first.n;
+            if (r0 + count <= split) {
+                return first.span(r0, count);
+            }
+            if (r0 >= split) {
+                return second.span(r0 - split, count);
+            }
+        }
+        return new Span(data(), r0);
     }
 
     /**
@@ -167,6 +197,16 @@ public final class RowMatrix {
      */
     public void readRows(int r0, int count, float[] dst, int dstOff) {
         java.util.Objects.checkFromIndexSize(r0, count, n);
+        if (first != null) {
+            int fromFirst = Math.max(0, Math.min(count, first.n - r0));
+            if (fromFirst > 0) {
+                first.readRows(r0, fromFirst, dst, dstOff);
+            }
+            if (fromFirst < count) {
+                second.readRows(Math.max(0, r0 - first.n), count - fromFirst, dst, dstOff + fromFirst * dim);
+            }
+            return;
+        }
         if (data != null) {
             System.arraycopy(data, r0 * dim, dst, dstOff, count * dim);
             return;
@@ -180,7 +220,8 @@ public final class RowMatrix {
 
     /**
      * Rows of {@code a} followed by rows of {@code b} (prepared alike): the layout of a rectangular run, where packed
-     * rows {@code [0, a.size())} are one side and the rest the other.
+     * rows {@code [0, a.size())} are one side and the rest the other. The sides' arrays are not copied (see
+     * {@link #span}); {@link #data} joins them when asked.
      */
     public static RowMatrix concat(RowMatrix a, RowMatrix b) {
         if (!a.packed() || !b.packed()) {
@@ -189,11 +230,9 @@ public final class RowMatrix {
         if (a.dim != b.dim || a.normalization != b.normalization) {
             throw new IllegalArgumentException("rows of different shape or preparation cannot be joined");
         }
-        float[] data = new float[(a.n + b.n) * a.dim];
-        System.arraycopy(a.data, 0, data, 0, a.data.length);
-        System.arraycopy(b.data, 0, data, a.data.length, b.data.length);
-        return new RowMatrix(a.dim, data, join(a.ids, b.ids), join(a.zeroRows, b.zeroRows),
-                join(a.nonFiniteRows, b.nonFiniteRows), a.normalization);
+        Math.multiplyExact(a.n + b.n, a.dim); // the joined array must be possible, should data() be asked for
+        return new RowMatrix(a.dim, null, join(a.ids, b.ids), join(a.zeroRows, b.zeroRows),
+                join(a.nonFiniteRows, b.nonFiniteRows), a.normalization, null, null, null, a, b);
     }
 
     private static int[] join(int[] x, int[] y) {
@@ -274,10 +313,24 @@ public final class RowMatrix {
 
     /** Row-major packed rows, {@code size() x dim()}; streamed rows have none (see {@link #readRows}). */
     public float[] data() {
+        if (first != null) {
+            return joined();
+        }
         if (data == null) {
             throw new IllegalStateException("the rows are streamed from " + source.origin() + ", not packed: read them with readRows");
         }
         return data;
+    }
+
+    private synchronized float[] joined() {
+        if (joined == null) {
+            float[] a = first.data(), b = second.data();
+            float[] j = new float[a.length + b.length];
+            System.arraycopy(a, 0, j, 0, a.length);
+            System.arraycopy(b, 0, j, a.length, b.length);
+            joined = j;
+        }
+        return joined;
     }
 
     /** Original id of packed row {@code r}. */

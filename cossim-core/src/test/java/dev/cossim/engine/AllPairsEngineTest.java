@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cossim.results.Neighbors;
 import dev.cossim.analysis.ProgressListener;
@@ -138,6 +139,69 @@ public class AllPairsEngineTest {
         assertEquals(a.statistics().max(), b.statistics().max());
         for (int r = 0; r < n; r++) {
             assertArrayEquals(a.topK().neighbors(r).ids(), b.topK().neighbors(r).ids());
+        }
+    }
+
+    /** Every tile value at its (row, column) of a rectangle, for comparing a cross run cell by cell. */
+    static final class Cells implements TileReducer<Cells> {
+        final int split;
+        final float[][] v;
+
+        Cells(int split, int cols) {
+            this.split = split;
+            this.v = new float[split][cols];
+        }
+
+        @Override
+        public void accept(Tile t) {
+            for (int i = 0; i < t.rows; i++) {
+                for (int j = 0; j < t.cols; j++) {
+                    v[t.rowStart + i][t.colStart - split + j] = t.values[i * t.cols + j];
+                }
+            }
+        }
+
+        @Override
+        public void merge(Cells o) {
+            for (int i = 0; i < v.length; i++) {
+                for (int j = 0; j < v[i].length; j++) {
+                    v[i][j] += o.v[i][j];
+                }
+            }
+        }
+    }
+
+    @Test
+    void crossRunOnJoinedRowsReadsEachSideInPlaceAndMatchesDoublePrecision() {
+        int na = 37, nb = 53, d = 19;
+        float[] ma = Synthetic.gaussian(na, d, 11), mb = Synthetic.gaussian(nb, d, 12);
+        RowMatrix a = RowMatrix.of(Synthetic.tensor(ma, na, d), Normalization.UNIT);
+        RowMatrix b = RowMatrix.of(Synthetic.tensor(mb, nb, d), Normalization.UNIT);
+        RowMatrix joined = RowMatrix.concat(a, b);
+        // Spans on one side are that side's own array; one across the split joins the two (once).
+        assertSame(a.data(), joined.span(3, 10).array());
+        assertEquals(3, joined.span(3, 10).row());
+        assertSame(b.data(), joined.span(na + 5, 10).array());
+        assertEquals(5, joined.span(na + 5, 10).row());
+        float[] across = new float[6 * d];
+        joined.readRows(na - 3, 6, across, 0);
+        assertArrayEquals(java.util.Arrays.copyOfRange(joined.data(), (na - 3) * d, (na + 3) * d), across);
+        assertSame(joined.data(), joined.span(na - 3, 6).array());
+
+        for (int[] tb : new int[][]{{1, 8}, {2, 16}, {3, 64}}) {
+            Cells c = new AllPairsEngine(new ScalarTileKernel(), tb[0], tb[1])
+                    .runCross(RowMatrix.concat(a, b), na, () -> new Cells(na, nb), ProgressListener.NONE);
+            for (int i = 0; i < na; i++) {
+                for (int j = 0; j < nb; j++) {
+                    double dot = 0, x = 0, y = 0;
+                    for (int k = 0; k < d; k++) {
+                        dot += (double) ma[i * d + k] * mb[j * d + k];
+                        x += (double) ma[i * d + k] * ma[i * d + k];
+                        y += (double) mb[j * d + k] * mb[j * d + k];
+                    }
+                    assertEquals(dot / Math.sqrt(x * y), c.v[i][j], 1e-6, "cell " + i + ", " + j + " (threads " + tb[0] + ", block " + tb[1] + ")");
+                }
+            }
         }
     }
 }
