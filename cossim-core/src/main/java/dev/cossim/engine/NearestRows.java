@@ -22,20 +22,34 @@ public final class NearestRows {
 
     /** @param smallest keep the smallest values (nearest by a distance) */
     public static Neighbors find(TileKernel kernel, RowMatrix m, float[] query, int k, int excludeId, boolean smallest) {
+        TopKNeighbors top = new TopKNeighbors(new int[]{excludeId}, k, smallest);
+        scan(kernel, query, 1, m, CHUNK, excludeId, top);
+        return top.neighbors(0);
+    }
+
+    /**
+     * Offers every similarity of {@code queryCount} queries (row-major in {@code queries}, prepared like the rows)
+     * with the rows of {@code m} to {@code top}, whose row i is query i: one query against up to {@code block} rows
+     * per kernel call, so that a search cut into chunks of rows (a Spark task's) computes every value as the whole
+     * search does. Neighbours are named by the rows' original ids; {@code excludeId} (or -1) is left out.
+     */
+    public static void scan(TileKernel kernel, float[] queries, int queryCount, RowMatrix m, int block, int excludeId,
+                            TopKNeighbors top) {
         int n = m.size();
         int d = m.dim();
-        TopKNeighbors top = new TopKNeighbors(new int[]{excludeId}, k, smallest);
-        float[] out = new float[CHUNK];
-        for (int c0 = 0; c0 < n; c0 += CHUNK) {
-            int cols = Math.min(CHUNK, n - c0);
-            kernel.dots(query, 0, 1, m.data(), c0, cols, d, out);
-            for (int j = 0; j < cols; j++) {
-                int id = m.id(c0 + j);
-                if (id != excludeId) {
-                    top.offer(0, out[j], id);
+        float[] data = m.data();
+        float[] out = new float[Math.max(1, Math.min(block, n))];
+        for (int c0 = 0; c0 < n; c0 += block) {
+            int cols = Math.min(block, n - c0);
+            for (int i = 0; i < queryCount; i++) {
+                kernel.dots(queries, i, 1, data, c0, cols, d, out);
+                for (int j = 0; j < cols; j++) {
+                    int id = m.id(c0 + j);
+                    if (id != excludeId) {
+                        top.offer(i, out[j], id);
+                    }
                 }
             }
         }
-        return top.neighbors(0);
     }
 }

@@ -1,8 +1,11 @@
 package dev.cossim.spark;
 
+import dev.cossim.engine.NearestRows;
+import dev.cossim.matrix.Normalization;
+import dev.cossim.matrix.RowMatrix;
+
 import dev.cossim.CossimException;
 import dev.cossim.analysis.ProgressListener;
-import dev.cossim.engine.Tile;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.reduce.TopKNeighbors;
 import org.apache.spark.TaskContext;
@@ -103,21 +106,9 @@ public final class SparkQuery {
         }
     }
 
-    /**
-     * Offers every (query, corpus row) similarity of one chunk: one query against up to {@code block} rows per kernel
-     * call, the shape of the single-machine nearest-row search, so that both compute every value alike.
-     */
+    /** Offers every (query, corpus row) similarity of one chunk, as the single-machine search computes them. */
     static void scan(TileKernel kernel, Panel queries, Panel chunk, int block, TopKNeighbors top) {
-        float[] out = new float[block];
-        int d = queries.dim;
-        for (int j0 = 0; j0 < chunk.size(); j0 += block) {
-            int cols = Math.min(block, chunk.size() - j0);
-            for (int i = 0; i < queries.size(); i++) {
-                kernel.dots(queries.data, i, 1, chunk.data, j0, cols, d, out);
-                for (int j = 0; j < cols; j++) {
-                    top.offer(i, out[j], chunk.ids[j0 + j]);
-                }
-            }
-        }
+        RowMatrix rows = new RowMatrix(chunk.dim, chunk.data, chunk.ids, new int[0], new int[0], Normalization.UNIT);
+        NearestRows.scan(kernel, queries.data, queries.size(), rows, block, -1, top);
     }
 }
