@@ -9,17 +9,22 @@
 # (its `time:` line). Each round also prints the load average (`uptime`) before it and the CPU-seconds each side used
 # in its window (bench/cpu-poll.py: the cossim process; the executors' JVMs during the tile stage, whose bounds come
 # from Spark's event log): on a shared machine the wall times are also the share of the machine each side got.
-#   bench/spark-throughput.sh [--rows 50000] [--dim 768] [--reps 3] [--panel-blocks N]
+# The executors (1200 MB heaps) start with their heap pre-touched (-XX:+AlwaysPreTouch -Xms1200m: the JVM maps and
+# touches it when it starts, before any task), as long-running throughput JVMs are run; in this VM a fresh 4 KiB page
+# costs about 10 us, which executors otherwise pay inside the tile stage for each task's new memory (panels, tile
+# buffers, top-k arrays) until their heaps have grown. --no-pretouch leaves the heap as Spark starts it.
+#   bench/spark-throughput.sh [--rows 50000] [--dim 768] [--reps 3] [--panel-blocks N] [--no-pretouch]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/cossim-spark"
-rows=50000 dim=768 reps=3 panel=()
+rows=50000 dim=768 reps=3 panel=() pretouch="-XX:+AlwaysPreTouch -Xms1200m"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
     --dim) dim="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
     --panel-blocks) panel=(--panel-blocks "$2"); shift 2 ;;
+    --no-pretouch) pretouch=""; shift ;;
     *) echo "spark-throughput: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +36,7 @@ m="$work/gen/batch_00000.npy"
 pairs=$(( rows * (rows - 1) / 2 ))
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)  ($(nproc) cores)"
 echo "matrix: $rows x $dim float32, $pairs pairs"
+echo "executors: 2 of 1 core, 1200 MB heap${pretouch:+, pre-touched ($pretouch)}"
 cli=() spark=() wall=() cli_cpu=() spark_cpu=()
 poll="$root/bench/cpu-poll.py"
 for r in $(seq 1 "$reps"); do
@@ -45,7 +51,7 @@ for r in $(seq 1 "$reps"); do
   c_cli="$(python3 "$poll" window "$work/cpu-cli-$r" "$(awk -v e="$end" -v t="$t_cli" 'BEGIN {printf "%.3f", e - t}')" "$end")"
   mkdir -p "$work/events-$r"
   python3 "$poll" record "$work/cpu-spark-$r" CoarseGrainedExecutorBackend & pp=$!
-  EXECUTOR_MEMORY=1200m cluster_submit "spark-$r" 1800 --conf spark.eventLog.enabled=true \
+  EXECUTOR_JAVA_OPTS="$pretouch" EXECUTOR_MEMORY=1200m cluster_submit "spark-$r" 1800 --conf spark.eventLog.enabled=true \
     --conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false \
     --conf "spark.eventLog.dir=file://$work/events-$r" all-pairs "$m" -o "$work/spark-$r" "${panel[@]}"
   kill "$pp"; wait "$pp" 2>/dev/null || true
@@ -71,3 +77,5 @@ awk -v p="$pairs" -v c="$mc" -v s="$ms" -v w="$mw" -v cc="$mcc" -v sc="$msc" 'BE
   printf "spark / cossim per-core throughput: %.2f\n", c / s
   printf "median CPU-seconds: cossim %.2f, spark executors %.2f; pairs per CPU-second, spark / cossim: %.2f\n", cc, sc, cc / sc }'
 grep -h "cossim executor kernel" "$work"/worker*/app-*/*/stderr | sort | uniq -c
+echo "executors' rehearsals of a tile task (at executor start, before the tile stage):" \
+  $(grep -h "tile tasks rehearsed in" "$work"/worker*/app-*/*/stderr | sed 's/.*rehearsed in //' | tr '\n' ' ')

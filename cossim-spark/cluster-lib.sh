@@ -4,6 +4,7 @@
 #   cluster_start WORK_DIR      builds what is needed, lays out a SPARK_HOME under WORK_DIR, starts the cluster and
 #                               waits (at most 60 s) until every worker has registered; sets $master
 #   cluster_submit NAME TIMEOUT_S ARGS...   spark-submit --master $master ARGS (log: WORK_DIR/NAME.log)
+#     (EXECUTOR_JAVA_OPTS: more options for the executors' JVMs, e.g. a flight recording)
 #   cluster_check ARGS...       dev.cossim.spark.ClusterCheck (compares results, writes Parquet)
 # An EXIT trap stops every process it started, by process id (executors too), and removes WORK_DIR unless keep=1.
 # Needs $here (the cossim-spark directory) and $root (the repository).
@@ -86,7 +87,7 @@ cluster_submit() {
     --conf spark.executor.cores=1 --conf "spark.executor.memory=${EXECUTOR_MEMORY:-640m}" \
     --conf "spark.cores.max=${WORKERS:-2}" \
     --conf spark.task.maxFailures=4 --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
-    --conf spark.ui.enabled=false --conf "spark.executor.extraJavaOptions=$opens $log4j" \
+    --conf spark.ui.enabled=false --conf "spark.executor.extraJavaOptions=$opens $log4j ${EXECUTOR_JAVA_OPTS:-}" \
     "$@" > "$cluster_work/$name.log" 2>&1 || { local rc=$?; tail -n 20 "$cluster_work/$name.log" >&2; fail "$name: spark-submit exited $rc"; }
 }
 
