@@ -9,22 +9,23 @@
 # (its `time:` line). Each round also prints the load average (`uptime`) before it and the CPU-seconds each side used
 # in its window (bench/cpu-poll.py: the cossim process; the executors' JVMs during the tile stage, whose bounds come
 # from Spark's event log): on a shared machine the wall times are also the share of the machine each side got.
-# The executors (1200 MB heaps) start with their heap pre-touched (-XX:+AlwaysPreTouch -Xms1200m: the JVM maps and
-# touches it when it starts, before any task), as long-running throughput JVMs are run; in this VM a fresh 4 KiB page
-# costs about 10 us, which executors otherwise pay inside the tile stage for each task's new memory (panels, tile
-# buffers, top-k arrays) until their heaps have grown. --no-pretouch leaves the heap as Spark starts it.
-#   bench/spark-throughput.sh [--rows 50000] [--dim 768] [--reps 3] [--panel-blocks N] [--no-pretouch]
+# The executors (1200 MB heaps) run as long-running throughput JVMs are run: the parallel (throughput) collector and
+# the heap pre-touched (-XX:+UseParallelGC -XX:+AlwaysPreTouch -Xms1200m: the JVM maps and touches its heap when it
+# starts, before any task; in this VM a fresh 4 KiB page costs about 10 us, which executors otherwise pay inside the
+# tile stage for each task's new memory until their heaps have grown). --default-jvm leaves them as Spark starts
+# them (G1, heap grown on demand).
+#   bench/spark-throughput.sh [--rows 50000] [--dim 768] [--reps 3] [--panel-blocks N] [--default-jvm]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root/cossim-spark"
-rows=50000 dim=768 reps=3 panel=() pretouch="-XX:+AlwaysPreTouch -Xms1200m"
+rows=50000 dim=768 reps=3 panel=() jvm="-XX:+UseParallelGC -XX:+AlwaysPreTouch -Xms1200m"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rows) rows="$2"; shift 2 ;;
     --dim) dim="$2"; shift 2 ;;
     --reps) reps="$2"; shift 2 ;;
     --panel-blocks) panel=(--panel-blocks "$2"); shift 2 ;;
-    --no-pretouch) pretouch=""; shift ;;
+    --default-jvm) jvm=""; shift ;;
     *) echo "spark-throughput: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +37,7 @@ m="$work/gen/batch_00000.npy"
 pairs=$(( rows * (rows - 1) / 2 ))
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)  ($(nproc) cores)"
 echo "matrix: $rows x $dim float32, $pairs pairs"
-echo "executors: 2 of 1 core, 1200 MB heap${pretouch:+, pre-touched ($pretouch)}"
+echo "executors: 2 of 1 core, 1200 MB heap${jvm:+, $jvm}"
 cli=() spark=() wall=() cli_cpu=() spark_cpu=()
 poll="$root/bench/cpu-poll.py"
 for r in $(seq 1 "$reps"); do
@@ -51,7 +52,7 @@ for r in $(seq 1 "$reps"); do
   c_cli="$(python3 "$poll" window "$work/cpu-cli-$r" "$(awk -v e="$end" -v t="$t_cli" 'BEGIN {printf "%.3f", e - t}')" "$end")"
   mkdir -p "$work/events-$r"
   python3 "$poll" record "$work/cpu-spark-$r" CoarseGrainedExecutorBackend & pp=$!
-  EXECUTOR_JAVA_OPTS="$pretouch" EXECUTOR_MEMORY=1200m cluster_submit "spark-$r" 1800 --conf spark.eventLog.enabled=true \
+  EXECUTOR_JAVA_OPTS="$jvm" EXECUTOR_MEMORY=1200m cluster_submit "spark-$r" 1800 --conf spark.eventLog.enabled=true \
     --conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false \
     --conf "spark.eventLog.dir=file://$work/events-$r" all-pairs "$m" -o "$work/spark-$r" "${panel[@]}"
   kill "$pp"; wait "$pp" 2>/dev/null || true
