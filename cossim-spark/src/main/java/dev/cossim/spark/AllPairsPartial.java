@@ -2,8 +2,6 @@ package dev.cossim.spark;
 
 import dev.cossim.analysis.Analysis;
 import dev.cossim.engine.TileReducer;
-import dev.cossim.matrix.Normalization;
-import dev.cossim.matrix.RowMatrix;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.reduce.SummaryReducer;
 import dev.cossim.reduce.TopKNeighbors;
@@ -48,7 +46,7 @@ final class AllPairsPartial implements Serializable {
         int offsetB = diag ? 0 : a.size();
         List<Function<int[], ? extends TileReducer<?>>> extra = edges == null ? List.of()
                 : List.of(ids -> new NearDuplicateEdges(ids, settings.nearDup()));
-        Analysis.Partial p = Analysis.ofPrepared(rows(a), diag ? null : rows(b)).histogram(settings.bins()).topK(settings.topK())
+        Analysis.Partial p = Analysis.ofPrepared(a.rows(), diag ? null : b.rows()).histogram(settings.bins()).topK(settings.topK())
                 .kernel(kernel).block(settings.block()).warmUp(true).awaitWarmUp(true).runPartial(extra);
         SummaryReducer s = p.summary();
         summary.merge(s);
@@ -62,11 +60,6 @@ final class AllPairsPartial implements Serializable {
                 split(top, b, offsetB);
             }
         }
-    }
-
-    /** A panel's rows as the engine takes them (already prepared: unit length, none excluded). */
-    private static RowMatrix rows(Panel p) {
-        return new RowMatrix(p.dim, p.data, p.ids, new int[0], new int[0], Normalization.UNIT);
     }
 
     /** Moves rows [offset, offset + panel size) of a pair's top-k into this partition's top-k of that panel. */

@@ -1,5 +1,8 @@
 package dev.cossim.spark;
 
+import dev.cossim.matrix.Normalization;
+import dev.cossim.matrix.RowMatrix;
+
 import java.io.Serializable;
 
 /**
@@ -27,5 +30,10 @@ public final class Panel implements Serializable {
 
     public int size() {
         return ids.length;
+    }
+
+    /** The panel's rows as the engine takes them: already prepared (unit length), none excluded. */
+    public RowMatrix rows() {
+        return new RowMatrix(dim, data, ids, new int[0], new int[0], Normalization.UNIT);
     }
 }

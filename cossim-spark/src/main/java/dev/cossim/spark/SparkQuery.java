@@ -1,8 +1,6 @@
 package dev.cossim.spark;
 
 import dev.cossim.engine.NearestRows;
-import dev.cossim.matrix.Normalization;
-import dev.cossim.matrix.RowMatrix;
 
 import dev.cossim.CossimException;
 import dev.cossim.analysis.ProgressListener;
@@ -108,7 +106,6 @@ public final class SparkQuery {
 
     /** Offers every (query, corpus row) similarity of one chunk, as the single-machine search computes them. */
     static void scan(TileKernel kernel, Panel queries, Panel chunk, int block, TopKNeighbors top) {
-        RowMatrix rows = new RowMatrix(chunk.dim, chunk.data, chunk.ids, new int[0], new int[0], Normalization.UNIT);
-        NearestRows.scan(kernel, queries.data, queries.size(), rows, block, -1, top);
+        NearestRows.scan(kernel, queries.data, queries.size(), chunk.rows(), block, -1, top);
     }
 }
