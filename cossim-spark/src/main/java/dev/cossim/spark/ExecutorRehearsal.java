@@ -16,7 +16,7 @@ import java.util.Random;
  * compiler threads used 1.98 CPU-seconds without it and 1.20 with it (2026-12-07). Nothing it makes is kept.
  */
 final class ExecutorRehearsal {
-    /** Rows per synthetic panel and their dimension: small, so that a rehearsal takes about a second (0.6-1.8 s here). */
+    /** Rows per synthetic panel and their dimension: small, so that a rehearsal takes about a second (0.4-1.8 s here). */
     static final int ROWS = 2048, DIM = 64, ROUNDS = 6, MAX_K = 100;
 
     private ExecutorRehearsal() {
