@@ -36,6 +36,11 @@ public final class BlasTileKernel implements TileKernel {
     }
 
     @Override
+    public int vectorBits() {
+        return OpenBlas.coreBits(blas.core());
+    }
+
+    @Override
     public String describe() {
         return "OpenBLAS " + version(blas.config()) + " " + blas.core() + " kernels, " + blas.threads() + " thread per call";
     }

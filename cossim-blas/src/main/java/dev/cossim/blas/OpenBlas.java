@@ -103,6 +103,22 @@ public final class OpenBlas {
         return t.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
     }
 
+    /**
+     * The vector width in bits of OpenBLAS's x86-64 kernels of that name (as {@link #core} or the environment variable
+     * OPENBLAS_CORETYPE names them, in any case): 512 for the AVX-512 ones, 256 for the AVX2 ones, 128 for older ones;
+     * 0 for a name not known here.
+     */
+    static int coreBits(String core) {
+        return switch (core == null ? "" : core.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "skylakex", "cooperlake", "sapphirerapids" -> 512;
+            case "haswell", "zen", "sandybridge" -> 256;
+            case "katmai", "coppermine", "northwood", "prescott", "banias", "atom", "core2", "penryn", "dunnington",
+                 "nehalem", "opteron", "opteron_sse3", "barcelona", "nano", "bobcat", "bulldozer", "piledriver",
+                 "steamroller", "excavator" -> 128;
+            default -> 0;
+        };
+    }
+
     /** OpenBLAS's name for the CPU kernels it picked (e.g. Cooperlake, Haswell, Zen). */
     public String core() {
         return core;

@@ -9,10 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** With cossim-blas on the classpath and OpenBLAS loading, auto picks it; explicit choices are honoured. */
+/**
+ * With cossim-blas on the classpath and OpenBLAS loading, auto picks it (for tiles unless its kernels are narrower than
+ * the Vector API's); explicit choices are honoured.
+ */
 class KernelChoiceTest {
     /** cossim-blas ships OpenBLAS for linux-x86_64 only: there it must load; elsewhere auto falls back (not tested here). */
     @org.junit.jupiter.api.BeforeAll
@@ -26,13 +30,63 @@ class KernelChoiceTest {
     }
 
     @Test
-    void autoPicksBlasWhereTheNativeLibraryLoads() {
+    void autoPicksBlasForAScanWhereTheNativeLibraryLoads() {
         List<String> log = new ArrayList<>();
-        TileKernel k = choose("auto", log);
+        TileKernel k = Kernels.choose("auto", Kernels.Workload.SCAN, log::add);
         assertInstanceOf(BlasTileKernel.class, k);
         assertEquals(1, log.size(), "one log line");
         assertTrue(log.getFirst().startsWith("kernel: blas (auto: native library loaded; OpenBLAS "), log.getFirst());
         assertEquals(1, OpenBlas.get().threads(), "OpenBLAS runs one thread per call");
+    }
+
+    /**
+     * For tiles, auto takes OpenBLAS unless its kernels are narrower than the Vector API's: known before loading when
+     * OPENBLAS_CORETYPE names them (this project's CI sets Haswell), else from the kernels OpenBLAS picked.
+     */
+    @Test
+    void autoPassesOverNarrowerNativeKernelsForTiles() {
+        List<String> log = new ArrayList<>();
+        TileKernel k = choose("auto", log);
+        assertEquals(1, log.size(), "one log line");
+        int vector = Kernels.vectorApiBits();
+        Kernels.Width before = new BlasKernelProvider().widthBeforeLoading();
+        int nativeBits = before.bits() > 0 ? before.bits() : OpenBlas.coreBits(OpenBlas.get().core());
+        if (Kernels.vectorApiWider(Kernels.Workload.TILES, nativeBits, vector)) {
+            assertEquals("vector", k.name());
+            String basis = before.bits() > 0 ? before.basis() : new BlasTileKernel().describe();
+            assertEquals("kernel: vector (auto: blas passed over: " + basis + " (" + nativeBits + "-bit), narrower than the"
+                    + " Vector API's; " + vector + "-bit Vector API)", log.getFirst());
+        } else {
+            assertInstanceOf(BlasTileKernel.class, k);
+            assertTrue(log.getFirst().startsWith("kernel: blas (auto: native library loaded; OpenBLAS "), log.getFirst());
+        }
+    }
+
+    @Test
+    void widthsOfOpenBlasKernelsByName() {
+        assertEquals(512, OpenBlas.coreBits("SkylakeX"));
+        assertEquals(512, OpenBlas.coreBits("COOPERLAKE"));
+        assertEquals(512, OpenBlas.coreBits("SapphireRapids"));
+        assertEquals(256, OpenBlas.coreBits("Haswell"));
+        assertEquals(256, OpenBlas.coreBits("zen"));
+        assertEquals(128, OpenBlas.coreBits("Nehalem"));
+        assertEquals(0, OpenBlas.coreBits("Neoverse"));
+        assertEquals(0, OpenBlas.coreBits(null));
+        assertEquals(new Kernels.Width(256, "OPENBLAS_CORETYPE=Haswell selects its Haswell kernels"), BlasKernelProvider.widthOf("Haswell"));
+        assertEquals(Kernels.Width.UNKNOWN, BlasKernelProvider.widthOf(null));
+        assertEquals(Kernels.Width.UNKNOWN, BlasKernelProvider.widthOf("Armv8"));
+        // The kernels OpenBLAS runs here have a known width (x86-64).
+        assertTrue(new BlasTileKernel().vectorBits() > 0, OpenBlas.get().core());
+    }
+
+    @Test
+    void onlyTilesPassOverNarrowerKernels() {
+        assertTrue(Kernels.vectorApiWider(Kernels.Workload.TILES, 256, 512));
+        assertFalse(Kernels.vectorApiWider(Kernels.Workload.SCAN, 256, 512));
+        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 512, 512));
+        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 512, 256));
+        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 0, 512)); // unknown: load and ask
+        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 256, 0)); // no Vector API
     }
 
     @Test

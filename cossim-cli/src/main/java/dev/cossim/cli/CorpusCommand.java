@@ -2,6 +2,7 @@ package dev.cossim.cli;
 
 import dev.cossim.CossimException;
 import dev.cossim.analysis.ProgressListener;
+import dev.cossim.analysis.Search;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.output.AtomicFile;
 import dev.cossim.query.Corpus;
@@ -55,8 +56,9 @@ abstract class CorpusCommand {
         return t;
     }
 
+    /** The kernel for a scan of the corpus (see {@link Search#chooseKernel}). */
     TileKernel kernel() {
-        return engine.kernel(err());
+        return Search.chooseKernel(engine.kernelName(), EngineOptions.kernelLog(err()));
     }
 
     ProgressListener progress() {

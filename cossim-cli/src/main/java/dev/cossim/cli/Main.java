@@ -105,7 +105,11 @@ public final class Main {
             return;
         }
         String kernel = Objects.requireNonNullElse(optionValue(args, "--kernel"), "auto");
-        Analysis.preloadKernel(kernel);
+        if (args[0].equals("query")) {
+            Search.preloadKernel(kernel);
+        } else {
+            Analysis.preloadKernel(kernel);
+        }
         Metric metric;
         int k;
         try {
@@ -150,7 +154,7 @@ public final class Main {
      * compiled for another top-k.
      */
     private static void warmUpEarly(String[] args, String kernel, Metric metric, int k) {
-        if (optionValue(args, "--range") != null || optionValue(args, "--bins") != null || kernel.equals("vector")
+        if (optionValue(args, "--range") != null || optionValue(args, "--bins") != null
                 || metric.fixedBounds() == null || k < 0) {
             return;
         }

@@ -3,6 +3,7 @@ package dev.cossim.analysis;
 import dev.cossim.CossimException;
 import dev.cossim.ParameterException;
 import dev.cossim.engine.Vectorization;
+import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.query.Corpus;
@@ -60,6 +61,19 @@ public final class Search {
     /** The {@code k} nearest by {@code metric}. */
     public static Search of(Metric metric, int k) {
         return new Search(metric, k);
+    }
+
+    /**
+     * The kernel of that name (auto, blas, vector, scalar) as a search chooses it (see {@link Kernels.Workload#SCAN});
+     * {@code log} is told the one line saying which runs and why.
+     */
+    public static TileKernel chooseKernel(String name, Consumer<String> log) {
+        return Vectorization.get().dotKernel(name, Kernels.Workload.SCAN, log);
+    }
+
+    /** Starts choosing and loading the kernel of that name for a search on a side thread (see {@link #chooseKernel}). */
+    public static void preloadKernel(String name) {
+        Vectorization.get().preloadDotKernel(name, Kernels.Workload.SCAN);
     }
 
     /**
@@ -153,7 +167,7 @@ public final class Search {
         if (block < 1) {
             throw new ParameterException("block", block, "must be at least 1");
         }
-        TileKernel dots = kernel != null ? kernel : Vectorization.get().dotKernel(kernelName, log);
+        TileKernel dots = kernel != null ? kernel : Vectorization.get().dotKernel(kernelName, Kernels.Workload.SCAN, log);
         if (warmUp) {
             QueryEngine.warmUpInBackground(metric, k, dots);
         }

@@ -60,7 +60,12 @@ public final class Vectorization {
      * started in the background is taken over here, its line told again.
      */
     public TileKernel dotKernel(String name, Consumer<String> log) {
-        KernelChoice c = kernelChoice(name).join();
+        return dotKernel(name, Kernels.Workload.TILES, log);
+    }
+
+    /** As {@link #dotKernel(String, Consumer)}, for {@code workload} ({@code auto} weighs it, see {@link Kernels}). */
+    public TileKernel dotKernel(String name, Kernels.Workload workload, Consumer<String> log) {
+        KernelChoice c = kernelChoice(name, workload).join();
         c.lines.forEach(log);
         switch (c.error) {
             case null -> { }
@@ -76,8 +81,8 @@ public final class Vectorization {
      * that it is ready when {@link #dotKernel} asks for it; a caller that knows early which kernel it will need (the
      * command line, before it parses its arguments) calls this first.
      */
-    public void preloadDotKernel(String name) {
-        kernelChoice(name);
+    public void preloadDotKernel(String name, Kernels.Workload workload) {
+        kernelChoice(name, workload);
     }
 
     private final ConcurrentHashMap<String, CompletableFuture<KernelChoice>> kernels = new ConcurrentHashMap<>();
@@ -86,18 +91,18 @@ public final class Vectorization {
     private record KernelChoice(TileKernel kernel, List<String> lines, Throwable error) {
     }
 
-    private CompletableFuture<KernelChoice> kernelChoice(String name) {
-        String key = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
-        return kernels.computeIfAbsent(key, k -> {
+    private CompletableFuture<KernelChoice> kernelChoice(String name, Kernels.Workload workload) {
+        String n = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
+        return kernels.computeIfAbsent(n + "/" + workload, k -> {
             CompletableFuture<KernelChoice> f = new CompletableFuture<>();
             Thread t = new Thread(() -> {
                 List<String> lines = new ArrayList<>();
                 try {
-                    f.complete(new KernelChoice(Kernels.choose(k, lines::add), List.copyOf(lines), null));
+                    f.complete(new KernelChoice(Kernels.choose(n, workload, lines::add), List.copyOf(lines), null));
                 } catch (Throwable e) {
                     f.complete(new KernelChoice(null, List.copyOf(lines), e));
                 }
-            }, "cossim-kernel-" + k);
+            }, "cossim-kernel-" + n);
             t.setDaemon(true);
             t.start();
             return f;

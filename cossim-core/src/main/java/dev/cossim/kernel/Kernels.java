@@ -9,10 +9,26 @@ import java.util.function.Consumer;
 /**
  * Chooses the tile kernel once at start-up, like Lucene's VectorizationProvider: {@code auto} takes a native BLAS
  * kernel when one is on the classpath and loads, else the Vector API kernel when the jdk.incubator.vector module is
- * enabled, else the scalar one, and says which and why.
+ * enabled, else the scalar one, and says which and why. For {@link Workload#TILES} it passes over a native kernel
+ * whose vectors are narrower than the Vector API's (OpenBLAS's 256-bit Haswell kernels on a CPU where the JVM runs
+ * 512-bit vectors): there the Vector API kernel computes tiles faster (docs/performance.md, "Choosing the kernel").
  */
 public final class Kernels {
     private Kernels() {
+    }
+
+    /** What a kernel is chosen for; {@code auto} weighs it. */
+    public enum Workload {
+        /**
+         * Square tiles of pairs (all-pairs and the analyses on it, neighbours, compare, plots): each packed block of
+         * rows meets many others, so a kernel that packs its operands pays that once per block.
+         */
+        TILES,
+        /**
+         * A corpus streamed past a few queries (query): each block of rows is read, used once and dropped, so the
+         * kernel that multiplies it as it lies wins (OpenBLAS here, whatever its vector width).
+         */
+        SCAN
     }
 
     /** A kernel supplied by another module (native BLAS, GPU) through {@link ServiceLoader}. */
@@ -21,14 +37,55 @@ public final class Kernels {
 
         /** The kernel, or null with {@code why} told the reason it cannot run here. */
         TileKernel create(Consumer<String> why);
+
+        /**
+         * The vector width of the code {@link #create} would run, when the provider can tell it without loading
+         * anything (bits 0 when it cannot), and how it knows.
+         */
+        default Width widthBeforeLoading() {
+            return Width.UNKNOWN;
+        }
+    }
+
+    /** A SIMD width in bits (0: unknown) and what it was read from, for the kernel line. */
+    public record Width(int bits, String basis) {
+        public static final Width UNKNOWN = new Width(0, "");
+    }
+
+    /** The Vector API's width in bits in this JVM, 0 when the module is not enabled. */
+    public static int vectorApiBits() {
+        return vectorApiAvailable() ? VectorApiWidth.BITS : 0;
+    }
+
+    /** In a holder, so that a JVM without the module never links VectorTileKernel. */
+    private static final class VectorApiWidth {
+        static final int BITS = VectorTileKernel.lanes() * 32;
+    }
+
+    /**
+     * Whether {@code auto} passes over a native kernel of {@code nativeBits} for the Vector API's {@code vectorBits}
+     * on this workload: for tiles when the native vectors are known and narrower. Measured on a Zen 5 CPU with
+     * OpenBLAS's Haswell (256-bit) kernels against 512-bit Vector API ones: 256-row tiles 1.67x faster, all-pairs
+     * of 30522 x 768 1.04x and of 50257 x 768 1.22x (bench/results/2026-12-07T07-25Z-vector-vs-blas-haswell-amd-epyc.md).
+     */
+    public static boolean vectorApiWider(Workload workload, int nativeBits, int vectorBits) {
+        return workload == Workload.TILES && nativeBits > 0 && vectorBits > nativeBits;
     }
 
     public static boolean vectorApiAvailable() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** The kernel named (auto, blas, vector, scalar); {@code log} receives one line saying which runs and why. */
+    /** As {@link #choose(String, Workload, Consumer)} for {@link Workload#TILES}. */
     public static TileKernel choose(String name, Consumer<String> log) {
+        return choose(name, Workload.TILES, log);
+    }
+
+    /**
+     * The kernel named (auto, blas, vector, scalar) for {@code workload}; {@code log} receives one line saying which
+     * runs and why.
+     */
+    public static TileKernel choose(String name, Workload workload, Consumer<String> log) {
         String n = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
         switch (n) {
             case "scalar" -> {
@@ -44,9 +101,19 @@ public final class Kernels {
             }
             case "auto" -> {
                 StringBuilder why = new StringBuilder();
+                int vectorBits = vectorApiBits();
                 for (Provider p : ServiceLoader.load(Provider.class)) {
+                    Width w = p.widthBeforeLoading();
+                    if (vectorApiWider(workload, w.bits(), vectorBits)) {
+                        why.append(p.name()).append(" passed over: ").append(w.basis()).append(" (").append(w.bits())
+                                .append("-bit), narrower than the Vector API's; ");
+                        continue;
+                    }
                     TileKernel k = p.create(reason -> why.append(p.name()).append(" unavailable: ").append(reason).append("; "));
-                    if (k != null) {
+                    if (k != null && vectorApiWider(workload, k.vectorBits(), vectorBits)) {
+                        why.append(p.name()).append(" passed over: ").append(k.describe()).append(" (").append(k.vectorBits())
+                                .append("-bit), narrower than the Vector API's; ");
+                    } else if (k != null) {
                         log.accept("kernel: " + k.name() + " (auto: native library loaded; " + k.describe() + ")");
                         return k;
                     }

@@ -17,6 +17,11 @@ public interface TileKernel {
         return DEFAULT_BLOCK;
     }
 
+    /** The SIMD width in bits of this kernel's products, 0 when not known ({@link Kernels} weighs it). */
+    default int vectorBits() {
+        return 0;
+    }
+
     /** One line for the start-up log: what this kernel runs on (library, vector width, ...). */
     default String describe() {
         return name();

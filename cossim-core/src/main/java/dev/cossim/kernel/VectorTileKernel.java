@@ -50,6 +50,11 @@ public final class VectorTileKernel implements TileKernel {
         return L * 32 + "-bit Vector API, " + MR + " x " + NR + " micro-kernel";
     }
 
+    @Override
+    public int vectorBits() {
+        return L * 32;
+    }
+
     /** Lanes per vector on this machine (8 for AVX2, 16 for AVX-512). */
     public static int lanes() {
         return L;

@@ -236,7 +236,7 @@ public final class QueryEngine {
      * {@link Vectorization#preloadDotKernel}) and then warms up.
      */
     public static void warmUpInBackground(Metric metric, int k, String kernelName) {
-        startWarmUp(metric, k, () -> Vectorization.get().dotKernel(kernelName, line -> { }));
+        startWarmUp(metric, k, () -> Vectorization.get().dotKernel(kernelName, dev.cossim.kernel.Kernels.Workload.SCAN, line -> { }));
     }
 
     /** The warm-ups started in this JVM, by metric and heap size (one each: the JIT keeps what it compiled). */

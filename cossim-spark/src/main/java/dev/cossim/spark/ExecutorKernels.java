@@ -1,6 +1,7 @@
 package dev.cossim.spark;
 
 import dev.cossim.engine.Vectorization;
+import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,14 @@ final class ExecutorKernels {
     private ExecutorKernels() {
     }
 
+    /** The kernel for tile tasks. */
     static TileKernel get(String name) {
-        return KERNELS.computeIfAbsent(name, n -> Vectorization.get().dotKernel(n, line -> System.err.println("cossim executor " + line)));
+        return get(name, Kernels.Workload.TILES);
+    }
+
+    /** The kernel for {@code workload} (query tasks scan: see {@link Kernels.Workload}). */
+    static TileKernel get(String name, Kernels.Workload workload) {
+        return KERNELS.computeIfAbsent(name + "/" + workload,
+                key -> Vectorization.get().dotKernel(name, workload, line -> System.err.println("cossim executor " + line)));
     }
 }
