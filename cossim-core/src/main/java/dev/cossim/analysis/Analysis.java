@@ -506,7 +506,7 @@ public final class Analysis {
      * soon (see {@link Vectorization#preloadDotKernel}); the request then takes it over.
      */
     public static void preloadKernel(String name) {
-        Vectorization.get().preloadDotKernel(name);
+        Vectorization.get().preloadDotKernel(name, dev.cossim.kernel.Kernels.Workload.TILES);
     }
 
     /** One line: which vectorised passes this JVM runs, and why. */
@@ -568,11 +568,24 @@ public final class Analysis {
         }
     }
 
-    /** Seconds from this process's start to {@code nanoTime} (the OS's start time: a hundredth of a second or so). */
+    /**
+     * Seconds from this process's start to {@code nanoTime}. On Linux from /proc (the process's start and the time since
+     * boot, both in hundredths of a second since boot); {@link ProcessHandle.Info#startInstant} adds the boot time,
+     * which /proc/stat gives in whole seconds, and was up to a second off (13 s once, across a clock step).
+     */
     private static double secondsBefore(long nanoTime) {
-        return ProcessHandle.current().info().startInstant()
-                .map(start -> (java.time.Duration.between(start, java.time.Instant.now()).toNanos() - (System.nanoTime() - nanoTime)) / 1e9)
-                .orElse(Double.NaN);
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc/self/stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: starttime is field 22.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            double started = Long.parseLong(f[19]) / 100.0;
+            double up = Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            return up - started - (System.nanoTime() - nanoTime) / 1e9;
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.current().info().startInstant()
+                    .map(start -> (java.time.Duration.between(start, java.time.Instant.now()).toNanos() - (System.nanoTime() - nanoTime)) / 1e9)
+                    .orElse(Double.NaN);
+        }
     }
 
     /**
