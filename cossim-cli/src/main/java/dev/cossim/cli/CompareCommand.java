@@ -75,7 +75,7 @@ final class CompareCommand extends ModelCommand implements Callable<Integer> {
         String specB = args.getLast();
         try (EmbeddingModel a = openModel(specA); EmbeddingModel b = warned(ModelLoader.open(specB, tensorB, vocabB))) {
             ComparisonResult r = checkpoint.apply(Comparison.of(a, b).rows(select.selection()).k(ks).samplePairs(samplePairs, select.seed)
-                    .center(center).removeTopPcs(removeTopPcs).threads(threads()).kernel(kernel()).progress(progress()).log(EngineOptions.kernelLog(err()))).run();
+                    .center(center).removeTopPcs(removeTopPcs).threads(threads()).kernel(engine.kernelName()).progress(progress()).log(EngineOptions.kernelLog(err()))).run();
             PrintWriter o = out();
             print(o, r, show);
             if (outDir != null) {

@@ -110,7 +110,7 @@ final class ReportCommand extends ModelCommand implements Callable<Integer> {
     private ReportData withComparison(ReportData data, EmbeddingModel a) {
         try (EmbeddingModel other = warned(dev.cossim.source.ModelLoader.open(compareWith, null, null))) {
             dev.cossim.compare.ComparisonResult r = dev.cossim.compare.Comparison.of(a, other).k(topK).samplePairs(samples, seed)
-                    .threads(threads()).kernel(kernel()).progress(progress()).run();
+                    .threads(threads()).kernel(engine.kernelName()).progress(progress()).run();
             dev.cossim.compare.ComparisonResult.Overlap ov = r.overlaps().getFirst();
             List<ReportData.Entry> summary = new ArrayList<>(data.summary());
             summary.add(new ReportData.Entry("compared with", r.modelB()));

@@ -245,7 +245,7 @@ public final class Comparison {
             overlaps.add(overlap(knnA.table, knnB.table, kk, n));
         }
 
-        Products products = Products.forKernel(dot.name());
+        Products products = Products.forKernel(dot.name(), dots == null && "auto".equalsIgnoreCase(kernelName));
         log.accept("compare: d x d products in double through " + products);
         RowPass.Side sa = new RowPass.Side(a.matrix(), al.idsA(), null);
         RowPass.Side sb = new RowPass.Side(b.matrix(), al.idsB(), null);

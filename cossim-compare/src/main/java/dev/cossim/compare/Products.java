@@ -6,7 +6,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * The dense double products of the streamed passes (N x d x d in all): through OpenBLAS's {@code cblas_dsyrk} and
- * {@code cblas_dgemm} when the comparison runs the blas tile kernel (OpenBLAS is then loaded; one thread per call, the
+ * {@code cblas_dgemm} when the comparison runs the blas tile kernel or chose its kernel automatically and OpenBLAS loads (one thread per call, the
  * passes run one row range per thread), called straight on the matrices' arrays (critical downcalls through
  * {@link OpenBlas}; JavaCPP's array arguments were copied to and from malloc'd memory on every call, 8 to 11 MB a
  * call at d = 768, which left some 40 MB of glibc arenas resident), else through EJML. Both compute in double: they
@@ -32,9 +32,25 @@ interface Products {
         }
     }
 
-    /** OpenBLAS for the blas kernel, EJML otherwise. */
-    static Products forKernel(String kernelName) {
-        return "blas".equals(kernelName) ? BLAS : EJML;
+    /**
+     * OpenBLAS for the blas kernel, and for {@code auto} where OpenBLAS loads though the top-k passes took another
+     * kernel (auto passes over OpenBLAS's narrower kernels for tiles, but its dgemm still beats EJML here: a compare of
+     * 30,000 rows spent 3.9 s in the Gram products and 3.0 s in the projections through EJML, 0.7-0.8 s and 0.8-0.9 s
+     * through OpenBLAS's Haswell kernels on a Zen 5 CPU); EJML otherwise.
+     */
+    static Products forKernel(String kernelName, boolean auto) {
+        if ("blas".equals(kernelName)) {
+            return BLAS;
+        }
+        if (auto) {
+            try {
+                OpenBlas.get().threads(1); // as the blas kernel sets it: the passes already run one row range per thread
+                return BLAS;
+            } catch (RuntimeException | LinkageError e) {
+                return EJML;
+            }
+        }
+        return EJML;
     }
 
     Products EJML = new Products() {

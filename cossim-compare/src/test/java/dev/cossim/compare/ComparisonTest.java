@@ -332,6 +332,22 @@ class ComparisonTest {
     }
 
     /** scalar: the d x d products through EJML; blas: through OpenBLAS's dsyrk/dgemm (cossim-blas is a test dependency). */
+    /**
+     * The products run through OpenBLAS with its kernel, and with auto whatever kernel auto took for the top-k passes
+     * (it passes over OpenBLAS's narrower kernels for tiles, not for these); an explicit other kernel keeps EJML.
+     */
+    @Test
+    void productsThroughOpenBlasWithItsKernelOrAuto() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64"), "OpenBLAS binaries are shipped for linux-x86_64 only");
+        assertEquals(Products.BLAS, Products.forKernel("blas", false));
+        assertEquals(Products.BLAS, Products.forKernel("blas", true));
+        assertEquals(Products.BLAS, Products.forKernel("vector", true));
+        assertEquals(Products.EJML, Products.forKernel("vector", false));
+        assertEquals(Products.EJML, Products.forKernel("scalar", false));
+        assertEquals(1, dev.cossim.blas.OpenBlas.get().threads(), "one OpenBLAS thread per call");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"scalar", "blas"})
     void everyMeasureEqualsBruteForceWithTokenAlignmentAndMissingRows(String kernel) {
