@@ -367,7 +367,8 @@ public final class Analysis {
      * rows come, e.g. a Spark executor when it starts.
      */
     public static void warmUpInBackground(Metric metric, int bins, int topK) {
-        SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser(), metric.fixedBounds());
+        // The row loops first: this starts before the rows are read (RowMatrix.warmUp).
+        SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser(), metric.fixedBounds(), RowMatrix::warmUp);
     }
 
     public Analysis progress(ProgressListener p) {

@@ -91,7 +91,15 @@ public final class SummaryReducer implements TileReducer<SummaryReducer>, java.i
      * @param bounds the run's histogram range when known before the rows are read (else null)
      */
     public static void warmUpInBackground(int bins, int k, boolean nearestSmallest, double[] bounds) {
-        Vectorization.get().warmUpSummaryPass(() -> warmUp(bins, k, nearestSmallest, bounds));
+        warmUpInBackground(bins, k, nearestSmallest, bounds, () -> { });
+    }
+
+    /** As {@link #warmUpInBackground(int, int, boolean, double[])}, running {@code first} on the thread before it. */
+    public static void warmUpInBackground(int bins, int k, boolean nearestSmallest, double[] bounds, Runnable first) {
+        Vectorization.get().warmUpSummaryPass(() -> {
+            first.run();
+            warmUp(bins, k, nearestSmallest, bounds);
+        });
     }
 
     /**
