@@ -34,9 +34,8 @@ interface Products {
 
     /**
      * OpenBLAS for the blas kernel, and for {@code auto} where OpenBLAS loads though the top-k passes took another
-     * kernel (auto passes over OpenBLAS's narrower kernels for tiles, but its dgemm still beats EJML here: a compare of
-     * 30,000 rows spent 3.9 s in the Gram products and 3.0 s in the projections through EJML, 0.7-0.8 s and 0.8-0.9 s
-     * through OpenBLAS's Haswell kernels on a Zen 5 CPU); EJML otherwise.
+     * kernel (auto passes over OpenBLAS's narrower kernels for tiles, but its dgemm still beats EJML by several times:
+     * docs/compare.md); EJML otherwise.
      */
     static Products forKernel(String kernelName, boolean auto) {
         if ("blas".equals(kernelName)) {

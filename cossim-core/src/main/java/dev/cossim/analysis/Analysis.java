@@ -572,7 +572,7 @@ public final class Analysis {
     /**
      * Seconds from this process's start to {@code nanoTime}. On Linux from /proc (the process's start and the time since
      * boot, both in hundredths of a second since boot); {@link ProcessHandle.Info#startInstant} adds the boot time,
-     * which /proc/stat gives in whole seconds, and was up to a second off (13 s once, across a clock step).
+     * which /proc/stat gives in whole seconds, so it could be up to a second off.
      */
     private static double secondsBefore(long nanoTime) {
         try {

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * kernel when one is on the classpath and loads, else the Vector API kernel when the jdk.incubator.vector module is
  * enabled, else the scalar one, and says which and why. For {@link Workload#TILES} it passes over a native kernel
  * whose vectors are narrower than the Vector API's (OpenBLAS's 256-bit Haswell kernels on a CPU where the JVM runs
- * 512-bit vectors): there the Vector API kernel computes tiles faster (docs/performance.md, "Choosing the kernel").
+ * 512-bit vectors): there the Vector API kernel computes tiles faster (docs/performance.md, "Choosing the tile kernel").
  */
 public final class Kernels {
     private Kernels() {
@@ -64,9 +64,8 @@ public final class Kernels {
 
     /**
      * Whether {@code auto} passes over a native kernel of {@code nativeBits} for the Vector API's {@code vectorBits}
-     * on this workload: for tiles when the native vectors are known and narrower. Measured on a Zen 5 CPU with
-     * OpenBLAS's Haswell (256-bit) kernels against 512-bit Vector API ones: 256-row tiles 1.67x faster, all-pairs
-     * of 30522 x 768 1.04x and of 50257 x 768 1.22x (bench/results/2026-12-07T07-25Z-vector-vs-blas-haswell-amd-epyc.md).
+     * on this workload: for tiles when the native vectors are known and narrower (the measurements behind it:
+     * docs/performance.md, "Choosing the tile kernel").
      */
     public static boolean vectorApiWider(Workload workload, int nativeBits, int vectorBits) {
         return workload == Workload.TILES && nativeBits > 0 && vectorBits > nativeBits;

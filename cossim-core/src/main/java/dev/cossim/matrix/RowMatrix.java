@@ -60,9 +60,9 @@ public final class RowMatrix {
 
     /**
      * Runs the loops that measure and normalise rows ({@link #of}) on a few thousand short synthetic rows, for a JIT
-     * warm-up thread to call before it compiles heavier code: started with the fused pass's warm-up, these loops waited
-     * in the compiler's queue behind the pass's Vector API methods and the rows of 30522 x 768 were normalised by
-     * interpreted code, 0.8-1.2 s instead of 0.2-0.4 s in some runs. A few milliseconds.
+     * warm-up thread to call before it compiles heavier code: otherwise these loops wait in the compiler's queue behind
+     * the fused pass's Vector API methods, and rows read meanwhile are normalised by interpreted code
+     * (docs/performance.md, "Start-up"). A few milliseconds.
      */
     public static void warmUp() {
         float[] row = new float[64];
