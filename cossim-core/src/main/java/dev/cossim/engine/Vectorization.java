@@ -2,7 +2,6 @@ package dev.cossim.engine;
 
 import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
-import dev.cossim.kernel.VectorTileKernel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +49,7 @@ public final class Vectorization {
     /** One line: what runs and why. */
     public String describe() {
         return vectorApi
-                ? "vectorization: Vector API (" + VectorTileKernel.lanes() * 32 + "-bit) fused summary pass, plain-loop query block pass"
+                ? "vectorization: Vector API (" + Kernels.vectorApiBits() + "-bit) fused summary pass, plain-loop query block pass"
                 : "vectorization: scalar passes (the jdk.incubator.vector module is not enabled: add --add-modules jdk.incubator.vector)";
     }
 

@@ -52,14 +52,12 @@ public final class Kernels {
         public static final Width UNKNOWN = new Width(0, "");
     }
 
-    /** The Vector API's width in bits in this JVM, 0 when the module is not enabled. */
+    /**
+     * The Vector API's width in bits in this JVM, 0 when the module is not enabled (VectorTileKernel is then never
+     * linked: the JVM resolves it on the first call that reaches it).
+     */
     public static int vectorApiBits() {
-        return vectorApiAvailable() ? VectorApiWidth.BITS : 0;
-    }
-
-    /** In a holder, so that a JVM without the module never links VectorTileKernel. */
-    private static final class VectorApiWidth {
-        static final int BITS = VectorTileKernel.lanes() * 32;
+        return vectorApiAvailable() ? VectorTileKernel.lanes() * 32 : 0;
     }
 
     /**
@@ -95,7 +93,7 @@ public final class Kernels {
                 if (!vectorApiAvailable()) {
                     throw new ParameterException("kernel", "vector", "the Vector API is not enabled; run java with --add-modules jdk.incubator.vector");
                 }
-                log.accept("kernel: vector (requested; " + VectorTileKernel.lanes() * 32 + "-bit vectors)");
+                log.accept("kernel: vector (requested; " + vectorApiBits() + "-bit vectors)");
                 return vector();
             }
             case "auto" -> {
@@ -104,21 +102,19 @@ public final class Kernels {
                 for (Provider p : ServiceLoader.load(Provider.class)) {
                     Width w = p.widthBeforeLoading();
                     if (vectorApiWider(workload, w.bits(), vectorBits)) {
-                        why.append(p.name()).append(" passed over: ").append(w.basis()).append(" (").append(w.bits())
-                                .append("-bit), narrower than the Vector API's; ");
+                        passedOver(why, p, w.basis(), w.bits());
                         continue;
                     }
                     TileKernel k = p.create(reason -> why.append(p.name()).append(" unavailable: ").append(reason).append("; "));
                     if (k != null && vectorApiWider(workload, k.vectorBits(), vectorBits)) {
-                        why.append(p.name()).append(" passed over: ").append(k.describe()).append(" (").append(k.vectorBits())
-                                .append("-bit), narrower than the Vector API's; ");
+                        passedOver(why, p, k.describe(), k.vectorBits());
                     } else if (k != null) {
                         log.accept("kernel: " + k.name() + " (auto: native library loaded; " + k.describe() + ")");
                         return k;
                     }
                 }
                 if (vectorApiAvailable()) {
-                    log.accept("kernel: vector (auto: " + why + VectorTileKernel.lanes() * 32 + "-bit Vector API)");
+                    log.accept("kernel: vector (auto: " + why + vectorApiBits() + "-bit Vector API)");
                     return vector();
                 }
                 log.accept("kernel: scalar (auto: " + why + "Vector API not enabled; add --add-modules jdk.incubator.vector for a much faster kernel)");
@@ -140,6 +136,11 @@ public final class Kernels {
                         + (n.equals("blas") ? "; the blas kernel needs the cossim-blas module" : "") + ")");
             }
         }
+    }
+
+    /** Tells {@code why} that auto passed over {@code p}'s kernels ({@code basis}: what they are) for narrower vectors. */
+    private static void passedOver(StringBuilder why, Provider p, String basis, int bits) {
+        why.append(p.name()).append(" passed over: ").append(basis).append(" (").append(bits).append("-bit), narrower than the Vector API's; ");
     }
 
     /** Loaded reflectively so that this class never links against the incubator module when it is absent. */
