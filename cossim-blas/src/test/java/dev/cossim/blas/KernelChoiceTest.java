@@ -29,29 +29,19 @@ class KernelChoiceTest {
         return Kernels.choose(name, log::add);
     }
 
-    @Test
-    void autoPicksBlasForAScanWhereTheNativeLibraryLoads() {
-        List<String> log = new ArrayList<>();
-        TileKernel k = Kernels.choose("auto", Kernels.Workload.SCAN, log::add);
-        assertInstanceOf(BlasTileKernel.class, k);
-        assertEquals(1, log.size(), "one log line");
-        assertTrue(log.getFirst().startsWith("kernel: blas (auto: native library loaded; OpenBLAS "), log.getFirst());
-        assertEquals(1, OpenBlas.get().threads(), "OpenBLAS runs one thread per call");
-    }
-
     /**
-     * For tiles, auto takes OpenBLAS unless its kernels are narrower than the Vector API's: known before loading when
+     * Auto takes OpenBLAS unless its kernels are narrower than the Vector API's: known before loading when
      * OPENBLAS_CORETYPE names them (this project's CI sets Haswell), else from the kernels OpenBLAS picked.
      */
     @Test
-    void autoPassesOverNarrowerNativeKernelsForTiles() {
+    void autoPassesOverNarrowerNativeKernels() {
         List<String> log = new ArrayList<>();
         TileKernel k = choose("auto", log);
         assertEquals(1, log.size(), "one log line");
         int vector = Kernels.vectorApiBits();
         Kernels.Width before = new BlasKernelProvider().widthBeforeLoading();
         int nativeBits = before.bits() > 0 ? before.bits() : OpenBlas.coreBits(OpenBlas.get().core());
-        if (Kernels.vectorApiWider(Kernels.Workload.TILES, nativeBits, vector)) {
+        if (Kernels.vectorApiWider(nativeBits, vector)) {
             assertEquals("vector", k.name());
             String basis = before.bits() > 0 ? before.basis() : new BlasTileKernel().describe();
             assertEquals("kernel: vector (auto: blas passed over: " + basis + " (" + nativeBits + "-bit), narrower than the"
@@ -59,6 +49,7 @@ class KernelChoiceTest {
         } else {
             assertInstanceOf(BlasTileKernel.class, k);
             assertTrue(log.getFirst().startsWith("kernel: blas (auto: native library loaded; OpenBLAS "), log.getFirst());
+            assertEquals(1, OpenBlas.get().threads(), "OpenBLAS runs one thread per call");
         }
     }
 
@@ -80,13 +71,12 @@ class KernelChoiceTest {
     }
 
     @Test
-    void onlyTilesPassOverNarrowerKernels() {
-        assertTrue(Kernels.vectorApiWider(Kernels.Workload.TILES, 256, 512));
-        assertFalse(Kernels.vectorApiWider(Kernels.Workload.SCAN, 256, 512));
-        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 512, 512));
-        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 512, 256));
-        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 0, 512)); // unknown: load and ask
-        assertFalse(Kernels.vectorApiWider(Kernels.Workload.TILES, 256, 0)); // no Vector API
+    void onlyKnownNarrowerKernelsArePassedOver() {
+        assertTrue(Kernels.vectorApiWider(256, 512));
+        assertFalse(Kernels.vectorApiWider(512, 512));
+        assertFalse(Kernels.vectorApiWider(512, 256));
+        assertFalse(Kernels.vectorApiWider(0, 512)); // unknown: load and ask
+        assertFalse(Kernels.vectorApiWider(256, 0)); // no Vector API
     }
 
     @Test

@@ -100,8 +100,10 @@ final class QueryCommand extends CorpusCommand implements Callable<Integer> {
             List<String> names = queries.stream().map(q -> "query '" + q.name() + "'").toList();
             QueryEngine.Result r = search.batchLog(c.batches().size() > 1 ? line -> err().println(line) : null)
                     .run(c, pos, vectors, names);
-            err().printf(Locale.ROOT, "searched %,d rows x %d queries in %.3f s (%s, %d threads, %s kernel)%s%n", r.scanned(), queries.size(),
-                    r.seconds(), metric.label(), threads, search.kernel().name(), skipped(r));
+            err().printf(Locale.ROOT, "searched %,d rows x %d queries in %.3f s (%s, %d threads, %s kernel%s)%s%n", r.scanned(), queries.size(),
+                    r.seconds(), metric.label(), threads, search.kernel().name(),
+                    r.warmUpWait() >= 0.005 ? String.format(Locale.ROOT, "; after %.2f s waiting for the JIT warm-up", r.warmUpWait()) : "",
+                    skipped(r));
             String text = switch (fmt) {
                 case "tsv" -> tsv(c, queries, r);
                 case "json" -> json(c, queries, r);

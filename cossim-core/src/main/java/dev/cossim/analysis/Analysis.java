@@ -507,7 +507,7 @@ public final class Analysis {
      * soon (see {@link Vectorization#preloadDotKernel}); the request then takes it over.
      */
     public static void preloadKernel(String name) {
-        Vectorization.get().preloadDotKernel(name, dev.cossim.kernel.Kernels.Workload.TILES);
+        Vectorization.get().preloadDotKernel(name);
     }
 
     /** One line: which vectorised passes this JVM runs, and why. */

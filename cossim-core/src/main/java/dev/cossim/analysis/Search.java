@@ -64,16 +64,16 @@ public final class Search {
     }
 
     /**
-     * The kernel of that name (auto, blas, vector, scalar) as a search chooses it (see {@link Kernels.Workload#SCAN});
-     * {@code log} is told the one line saying which runs and why.
+     * The kernel of that name (auto, blas, vector, scalar) as a search chooses it (see {@link Kernels}); {@code log}
+     * is told the one line saying which runs and why.
      */
     public static TileKernel chooseKernel(String name, Consumer<String> log) {
-        return Vectorization.get().dotKernel(name, Kernels.Workload.SCAN, log);
+        return Vectorization.get().dotKernel(name, log);
     }
 
     /** Starts choosing and loading the kernel of that name for a search on a side thread (see {@link #chooseKernel}). */
     public static void preloadKernel(String name) {
-        Vectorization.get().preloadDotKernel(name, Kernels.Workload.SCAN);
+        Vectorization.get().preloadDotKernel(name);
     }
 
     /**
@@ -167,7 +167,7 @@ public final class Search {
         if (block < 1) {
             throw new ParameterException("block", block, "must be at least 1");
         }
-        TileKernel dots = kernel != null ? kernel : Vectorization.get().dotKernel(kernelName, Kernels.Workload.SCAN, log);
+        TileKernel dots = kernel != null ? kernel : Vectorization.get().dotKernel(kernelName, log);
         if (warmUp) {
             QueryEngine.warmUpInBackground(metric, k, dots);
         }

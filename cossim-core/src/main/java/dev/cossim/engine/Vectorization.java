@@ -59,12 +59,7 @@ public final class Vectorization {
      * started in the background is taken over here, its line told again.
      */
     public TileKernel dotKernel(String name, Consumer<String> log) {
-        return dotKernel(name, Kernels.Workload.TILES, log);
-    }
-
-    /** As {@link #dotKernel(String, Consumer)}, for {@code workload} ({@code auto} weighs it, see {@link Kernels}). */
-    public TileKernel dotKernel(String name, Kernels.Workload workload, Consumer<String> log) {
-        KernelChoice c = kernelChoice(name, workload).join();
+        KernelChoice c = kernelChoice(name).join();
         c.lines.forEach(log);
         switch (c.error) {
             case null -> { }
@@ -80,8 +75,8 @@ public final class Vectorization {
      * that it is ready when {@link #dotKernel} asks for it; a caller that knows early which kernel it will need (the
      * command line, before it parses its arguments) calls this first.
      */
-    public void preloadDotKernel(String name, Kernels.Workload workload) {
-        kernelChoice(name, workload);
+    public void preloadDotKernel(String name) {
+        kernelChoice(name);
     }
 
     private final ConcurrentHashMap<String, CompletableFuture<KernelChoice>> kernels = new ConcurrentHashMap<>();
@@ -90,14 +85,14 @@ public final class Vectorization {
     private record KernelChoice(TileKernel kernel, List<String> lines, Throwable error) {
     }
 
-    private CompletableFuture<KernelChoice> kernelChoice(String name, Kernels.Workload workload) {
+    private CompletableFuture<KernelChoice> kernelChoice(String name) {
         String n = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
-        return kernels.computeIfAbsent(n + "/" + workload, k -> {
+        return kernels.computeIfAbsent(n, k -> {
             CompletableFuture<KernelChoice> f = new CompletableFuture<>();
             Thread t = new Thread(() -> {
                 List<String> lines = new ArrayList<>();
                 try {
-                    f.complete(new KernelChoice(Kernels.choose(n, workload, lines::add), List.copyOf(lines), null));
+                    f.complete(new KernelChoice(Kernels.choose(n, lines::add), List.copyOf(lines), null));
                 } catch (Throwable e) {
                     f.complete(new KernelChoice(null, List.copyOf(lines), e));
                 }
@@ -118,9 +113,12 @@ public final class Vectorization {
         return false;
     }
 
-    /** Runs a warm-up of other hot loops (the query scan) on a side thread while the caller reads its input. */
-    public void warmUp(Runnable warmUp) {
-        JitWarmUp.inBackground(warmUp);
+    /**
+     * Runs a warm-up of other hot loops (the query scan) on a side thread while the caller reads its input; returns
+     * whether the thread was started (not on one core).
+     */
+    public boolean warmUp(Runnable warmUp) {
+        return JitWarmUp.inBackground(warmUp);
     }
 
     /**

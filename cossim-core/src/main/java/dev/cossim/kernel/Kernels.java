@@ -9,26 +9,12 @@ import java.util.function.Consumer;
 /**
  * Chooses the tile kernel once at start-up, like Lucene's VectorizationProvider: {@code auto} takes a native BLAS
  * kernel when one is on the classpath and loads, else the Vector API kernel when the jdk.incubator.vector module is
- * enabled, else the scalar one, and says which and why. For {@link Workload#TILES} it passes over a native kernel
- * whose vectors are narrower than the Vector API's (OpenBLAS's 256-bit Haswell kernels on a CPU where the JVM runs
- * 512-bit vectors): there the Vector API kernel computes tiles faster (docs/performance.md, "Choosing the tile kernel").
+ * enabled, else the scalar one, and says which and why. It passes over a native kernel whose vectors are narrower than
+ * the Vector API's (OpenBLAS's 256-bit Haswell kernels on a CPU where the JVM runs 512-bit vectors): there the Vector
+ * API kernel computes all-pairs tiles and a search's scan faster (docs/performance.md, "Choosing the tile kernel").
  */
 public final class Kernels {
     private Kernels() {
-    }
-
-    /** What a kernel is chosen for; {@code auto} weighs it. */
-    public enum Workload {
-        /**
-         * Square tiles of pairs (all-pairs and the analyses on it, neighbours, compare, plots): each packed block of
-         * rows meets many others, so a kernel that packs its operands pays that once per block.
-         */
-        TILES,
-        /**
-         * A corpus streamed past a few queries (query): each block of rows is read, used once and dropped, so the
-         * kernel that multiplies it as it lies wins (OpenBLAS here, whatever its vector width).
-         */
-        SCAN
     }
 
     /** A kernel supplied by another module (native BLAS, GPU) through {@link ServiceLoader}. */
@@ -61,28 +47,20 @@ public final class Kernels {
     }
 
     /**
-     * Whether {@code auto} passes over a native kernel of {@code nativeBits} for the Vector API's {@code vectorBits}
-     * on this workload: for tiles when the native vectors are known and narrower (the measurements behind it:
-     * docs/performance.md, "Choosing the tile kernel").
+     * Whether {@code auto} passes over a native kernel of {@code nativeBits} for the Vector API's {@code vectorBits}:
+     * when the native vectors are known and narrower (the measurements behind it: docs/performance.md, "Choosing the
+     * tile kernel").
      */
-    public static boolean vectorApiWider(Workload workload, int nativeBits, int vectorBits) {
-        return workload == Workload.TILES && nativeBits > 0 && vectorBits > nativeBits;
+    public static boolean vectorApiWider(int nativeBits, int vectorBits) {
+        return nativeBits > 0 && vectorBits > nativeBits;
     }
 
     public static boolean vectorApiAvailable() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** As {@link #choose(String, Workload, Consumer)} for {@link Workload#TILES}. */
+    /** The kernel named (auto, blas, vector, scalar); {@code log} receives one line saying which runs and why. */
     public static TileKernel choose(String name, Consumer<String> log) {
-        return choose(name, Workload.TILES, log);
-    }
-
-    /**
-     * The kernel named (auto, blas, vector, scalar) for {@code workload}; {@code log} receives one line saying which
-     * runs and why.
-     */
-    public static TileKernel choose(String name, Workload workload, Consumer<String> log) {
         String n = name == null ? "auto" : name.toLowerCase(Locale.ROOT);
         switch (n) {
             case "scalar" -> {
@@ -101,12 +79,12 @@ public final class Kernels {
                 int vectorBits = vectorApiBits();
                 for (Provider p : ServiceLoader.load(Provider.class)) {
                     Width w = p.widthBeforeLoading();
-                    if (vectorApiWider(workload, w.bits(), vectorBits)) {
+                    if (vectorApiWider(w.bits(), vectorBits)) {
                         passedOver(why, p, w.basis(), w.bits());
                         continue;
                     }
                     TileKernel k = p.create(reason -> why.append(p.name()).append(" unavailable: ").append(reason).append("; "));
-                    if (k != null && vectorApiWider(workload, k.vectorBits(), vectorBits)) {
+                    if (k != null && vectorApiWider(k.vectorBits(), vectorBits)) {
                         passedOver(why, p, k.describe(), k.vectorBits());
                     } else if (k != null) {
                         log.accept("kernel: " + k.name() + " (auto: native library loaded; " + k.describe() + ")");

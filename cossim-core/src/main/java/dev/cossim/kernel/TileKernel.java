@@ -42,6 +42,23 @@ public interface TileKernel {
         return (b, bRow, n, out) -> dots(a, aRow, m, b, bRow, n, d, out);
     }
 
+    /**
+     * The rows {@code [bRow, bRow + n)} of {@code b} as the columns of many products (a search's queries against each
+     * block of a corpus streamed past them): kernels that pack their operands pack these once here, and may then
+     * multiply the row blocks as they lie. The caller must not change those rows while it uses the returned block;
+     * unlike a {@link RowBlock}, a column block may be used by several threads at once.
+     */
+    default ColumnBlock columnBlock(float[] b, int bRow, int n, int d) {
+        return (a, aRow, m, out) -> dots(a, aRow, m, b, bRow, n, d, out);
+    }
+
+    /** The columns of many products, prepared by {@link #columnBlock}. */
+    @FunctionalInterface
+    interface ColumnBlock {
+        /** {@code out[i * n + j] = dot(a row aRow + i, column j of the block)}, as {@link TileKernel#dots}. */
+        void dots(float[] a, int aRow, int m, float[] out);
+    }
+
     /** One row block of A, prepared by {@link #rowBlock}. */
     @FunctionalInterface
     interface RowBlock {

@@ -142,6 +142,214 @@ public final class VectorTileKernel implements TileKernel {
         }
     }
 
+    /** Rows of a column block's micro-tile, and its columns: 4 x 3 vectors (12 accumulators, 3 loads, 1 broadcast). */
+    static final int QR = 4;
+    static final int QN = 3 * L;
+    /** Rows of the micro-tile for the last columns (fewer than QN, one vector each): 8 accumulators keep both FMA pipes busy. */
+    static final int TR = 8;
+    /** Rows per chunk of a column block's product (a multiple of TR): 256 x 384 floats stay in L2 while the panels pass. */
+    static final int MC = 256;
+
+    /**
+     * Packs the columns once into panels of QN (then panels of one vector for the rest), depth-major per depth block of
+     * {@link #KC}, and multiplies row blocks without packing them: the micro-kernel broadcasts each row's values
+     * straight from the row-major block (QR rows read with unit stride). Measurements: docs/performance.md, "The
+     * query scan's kernel".
+     */
+    @Override
+    public ColumnBlock columnBlock(float[] b, int bRow, int n, int d) {
+        return new PackedColumns(b, bRow, n, d);
+    }
+
+    private static final class PackedColumns implements ColumnBlock {
+        private final int n;
+        private final int d;
+        /** Full panels of QN columns, then panels of one vector (the last zero-padded). */
+        private final int full;
+        private final int tails;
+        /** Columns per depth block: depth block k0 starts at width * k0; in it, panel p at p * kc * QN, tail t after. */
+        private final int width;
+        private final float[] pb;
+
+        PackedColumns(float[] b, int bRow, int n, int d) {
+            this.n = n;
+            this.d = d;
+            this.full = n / QN;
+            this.tails = (n - full * QN + L - 1) / L;
+            this.width = full * QN + tails * L;
+            this.pb = new float[width * d];
+            for (int k0 = 0; k0 < d; k0 += KC) {
+                int kc = Math.min(KC, d - k0);
+                int base = width * k0;
+                for (int p = 0; p < full; p++) {
+                    pack(b, bRow + p * QN, QN, d, k0, kc, QN, pb, base + p * kc * QN);
+                }
+                for (int t = 0; t < tails; t++) {
+                    int j0 = full * QN + t * L;
+                    pack(b, bRow + j0, Math.min(L, n - j0), d, k0, kc, L, pb, base + full * kc * QN + t * kc * L);
+                }
+            }
+        }
+
+        @Override
+        public void dots(float[] a, int aRow, int m, float[] out) {
+            if (m == 0 || n == 0) {
+                return;
+            }
+            if (d == 0) {
+                Arrays.fill(out, 0, m * n, 0f);
+                return;
+            }
+            int main = m / TR * TR;
+            // Rows a chunk of MC at a time, so that the chunk stays in L2 while every panel passes over it.
+            for (int i0 = 0; i0 < main; i0 += MC) {
+                product(a, (aRow + i0) * d, Math.min(MC, main - i0), out, i0 * n);
+            }
+            if (main < m) {
+                // The last rows (fewer than TR) through the same micro-kernels on a zero-padded copy, so that a value
+                // is computed the same wherever its row falls in a block.
+                int rest = m - main;
+                float[] pad = new float[TR * d];
+                System.arraycopy(a, (aRow + main) * d, pad, 0, rest * d);
+                float[] tile = new float[TR * n];
+                product(pad, 0, TR, tile, 0);
+                System.arraycopy(tile, 0, out, main * n, rest * n);
+            }
+        }
+
+        /** out[o + i * n + j] for rows [0, m) of a (m a multiple of TR) starting at offset ao. */
+        private void product(float[] a, int ao, int m, float[] out, int o) {
+            if (full > 0) {
+                for (int k0 = 0; k0 < d; k0 += KC) {
+                    int kc = Math.min(KC, d - k0);
+                    boolean add = k0 > 0;
+                    int base = width * k0;
+                    for (int p = 0; p < full; p++) {
+                        int bo = base + p * kc * QN;
+                        for (int i0 = 0; i0 < m; i0 += QR) {
+                            micro4x3(a, ao + i0 * d + k0, d, pb, bo, kc, out, o + i0 * n + p * QN, n, add);
+                        }
+                    }
+                }
+            }
+            // The last columns, a vector's worth at a time: each TR-row tile summed over all depth blocks in a small
+            // buffer, then its valid columns copied out (no masked loads or stores on the output).
+            if (tails > 0) {
+                float[] tile = new float[TR * L];
+                for (int t = 0; t < tails; t++) {
+                    int j0 = full * QN + t * L;
+                    int nr = Math.min(L, n - j0);
+                    for (int i0 = 0; i0 < m; i0 += TR) {
+                        for (int k0 = 0; k0 < d; k0 += KC) {
+                            int kc = Math.min(KC, d - k0);
+                            micro8x1(a, ao + i0 * d + k0, d, pb, width * k0 + full * kc * QN + t * kc * L, kc, tile, k0 > 0);
+                        }
+                        for (int i = 0; i < TR; i++) {
+                            System.arraycopy(tile, i * L, out, o + (i0 + i) * n + j0, nr);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** C[4 x 3L] (=|+=) rows a[ao + i * d + k] times a panel of 3L columns over kc depth steps. */
+    private static void micro4x3(float[] a, int ao, int d, float[] pb, int bo, int kc, float[] out, int o, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        int a0 = ao, a1 = ao + d, a2 = ao + 2 * d, a3 = ao + 3 * d;
+        for (int k = 0; k < kc; k++) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, pb, bo + 2 * L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            bo += QN;
+        }
+        // Written out in place, as in micro (a helper taking vectors makes C2 box them).
+        int o1 = o + ldc, o2 = o + 2 * ldc, o3 = o + 3 * ldc;
+        if (add) {
+            c00 = c00.add(FloatVector.fromArray(S, out, o));
+            c01 = c01.add(FloatVector.fromArray(S, out, o + L));
+            c02 = c02.add(FloatVector.fromArray(S, out, o + 2 * L));
+            c10 = c10.add(FloatVector.fromArray(S, out, o1));
+            c11 = c11.add(FloatVector.fromArray(S, out, o1 + L));
+            c12 = c12.add(FloatVector.fromArray(S, out, o1 + 2 * L));
+            c20 = c20.add(FloatVector.fromArray(S, out, o2));
+            c21 = c21.add(FloatVector.fromArray(S, out, o2 + L));
+            c22 = c22.add(FloatVector.fromArray(S, out, o2 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, out, o3));
+            c31 = c31.add(FloatVector.fromArray(S, out, o3 + L));
+            c32 = c32.add(FloatVector.fromArray(S, out, o3 + 2 * L));
+        }
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c02.intoArray(out, o + 2 * L);
+        c10.intoArray(out, o1);
+        c11.intoArray(out, o1 + L);
+        c12.intoArray(out, o1 + 2 * L);
+        c20.intoArray(out, o2);
+        c21.intoArray(out, o2 + L);
+        c22.intoArray(out, o2 + 2 * L);
+        c30.intoArray(out, o3);
+        c31.intoArray(out, o3 + L);
+        c32.intoArray(out, o3 + 2 * L);
+    }
+
+    /** T[8 x L] (=|+=) rows a[ao + i * d + k] times a panel of one vector over kc depth steps; T row i at t[i * L]. */
+    private static void micro8x1(float[] a, int ao, int d, float[] pb, int bo, int kc, float[] t, boolean add) {
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S), c2 = FloatVector.zero(S), c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S), c5 = FloatVector.zero(S), c6 = FloatVector.zero(S), c7 = FloatVector.zero(S);
+        for (int k = 0; k < kc; k++) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            int ak = ao + k;
+            c0 = FloatVector.broadcast(S, a[ak]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ak + d]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ak + 2 * d]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ak + 3 * d]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ak + 4 * d]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ak + 5 * d]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[ak + 6 * d]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[ak + 7 * d]).fma(b0, c7);
+            bo += L;
+        }
+        if (add) {
+            c0 = c0.add(FloatVector.fromArray(S, t, 0));
+            c1 = c1.add(FloatVector.fromArray(S, t, L));
+            c2 = c2.add(FloatVector.fromArray(S, t, 2 * L));
+            c3 = c3.add(FloatVector.fromArray(S, t, 3 * L));
+            c4 = c4.add(FloatVector.fromArray(S, t, 4 * L));
+            c5 = c5.add(FloatVector.fromArray(S, t, 5 * L));
+            c6 = c6.add(FloatVector.fromArray(S, t, 6 * L));
+            c7 = c7.add(FloatVector.fromArray(S, t, 7 * L));
+        }
+        c0.intoArray(t, 0);
+        c1.intoArray(t, L);
+        c2.intoArray(t, 2 * L);
+        c3.intoArray(t, 3 * L);
+        c4.intoArray(t, 4 * L);
+        c5.intoArray(t, 5 * L);
+        c6.intoArray(t, 6 * L);
+        c7.intoArray(t, 7 * L);
+    }
+
     /** An edge tile (fewer than MR rows or NR columns): the full micro-kernel into a buffer, then the valid part. */
     private static void edge(float[] pa, int ao, float[] pb, int bo, int kc, float[] out, int i0, int j0, int ldc,
                              int mr, int nr, boolean add, float[] buf) {

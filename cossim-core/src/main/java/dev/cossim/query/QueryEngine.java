@@ -45,9 +45,12 @@ public final class QueryEngine {
     public record Hit(long row, double score) {
     }
 
-    /** Hits per query (best first), with what was skipped. */
+    /**
+     * Hits per query (best first), with what was skipped; {@code seconds} the search took, after {@code warmUpWait}
+     * seconds spent waiting for the JIT warm-up started before it ({@link #awaitWarmUp}).
+     */
     public record Result(Metric metric, int k, int position, List<Hit[]> hits, long scanned, long zeroRows,
-                         long nonFiniteRows, double seconds) {
+                         long nonFiniteRows, double seconds, double warmUpWait) {
     }
 
     private final TileKernel kernel;
@@ -136,7 +139,10 @@ public final class QueryEngine {
             throw new ParameterException("top-k", k, "must be at least 1");
         }
         float[] qm = prepareQueries(queries, names, metric, d);
+        // The queries as the columns of every block's product, prepared once (packed, if the kernel packs) for all workers.
+        TileKernel.ColumnBlock columns = kernel.columnBlock(qm, 0, nq, d);
         int block = block(nq);
+        double waited = awaitWarmUp(metric, k);
         long t0 = System.nanoTime();
         List<Unit> units = units(corpus, block, checkpoints != null);
         ResumeState<QueryPartial> state = null;
@@ -170,7 +176,7 @@ public final class QueryEngine {
                     AtomicLong zero = new AtomicLong();
                     AtomicLong nonFinite = new AtomicLong();
                     for (Candidates c : scheduler.run(workers,
-                            w -> new Worker(b, position, qm, nq, d, metric, k, next, block, unit.to(), zero, nonFinite, progress))) {
+                            w -> new Worker(b, position, columns, nq, d, metric, k, next, block, unit.to(), zero, nonFinite, progress))) {
                         part.candidates.merge(c);
                     }
                     part.zeroRows = zero.get();
@@ -208,7 +214,7 @@ public final class QueryEngine {
             hits.add(rescore(corpus, position, queries[q], metric, all.candidates.rows(q)));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Result(metric, k, position, hits, corpus.rows(), all.zeroRows, all.nonFiniteRows, seconds);
+        return new Result(metric, k, position, hits, corpus.rows(), all.zeroRows, all.nonFiniteRows, seconds, waited);
     }
 
     private static long unitRows(Corpus corpus, Unit u, int block) {
@@ -236,27 +242,65 @@ public final class QueryEngine {
      * {@link Vectorization#preloadDotKernel}) and then warms up.
      */
     public static void warmUpInBackground(Metric metric, int k, String kernelName) {
-        startWarmUp(metric, k, () -> Vectorization.get().dotKernel(kernelName, dev.cossim.kernel.Kernels.Workload.SCAN, line -> { }));
+        startWarmUp(metric, k, () -> Vectorization.get().dotKernel(kernelName, line -> { }));
     }
 
-    /** The warm-ups started in this JVM, by metric and heap size (one each: the JIT keeps what it compiled). */
-    private static final java.util.Set<String> WARMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * The warm-ups started in this JVM, by metric and heap size (one each: the JIT keeps what it compiled), each done
+     * when its thread has finished.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Void>> WARMED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String warmUpKey(Metric metric, int k) {
+        return metric.label() + "/" + Math.max(1, Math.min(k, 64));
+    }
 
     /** Starts the warm-up of {@code metric} with heaps of k (up to 64) on a side thread, unless one was started before. */
     private static void startWarmUp(Metric metric, int k, java.util.function.Supplier<TileKernel> kernel) {
-        int heap = Math.max(1, Math.min(k, 64));
-        if (!WARMED.add(metric.label() + "/" + heap)) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        if (WARMED.putIfAbsent(warmUpKey(metric, k), done) != null) {
             return;
         }
-        Vectorization.get().warmUp(() -> {
-            TileKernel dots;
+        int heap = Math.max(1, Math.min(k, 64));
+        boolean started = Vectorization.get().warmUp(() -> {
             try {
-                dots = kernel.get();
+                warmUp(metric, heap, kernel.get());
             } catch (RuntimeException e) {
-                return; // a bad kernel name: the search says so itself
+                // a bad kernel name: the search says so itself
+            } finally {
+                done.complete(null);
             }
-            warmUp(metric, heap, dots);
         });
+        if (!started) {
+            done.complete(null);
+        }
+    }
+
+    /** The longest a search waits for a warm-up started before it. */
+    static final long MAX_WARM_UP_WAIT_MS = 3000;
+
+    /**
+     * Waits (at most {@link #MAX_WARM_UP_WAIT_MS}) for this metric and k's warm-up, when one was started before, so
+     * that the search's threads do not run its loops and the kernel's micro-kernels before C2 has compiled them: they
+     * then run tens of times slower and take the two cores from the compiler (docs/performance.md, "The query scan's
+     * kernel"). Returns the seconds waited.
+     */
+    static double awaitWarmUp(Metric metric, int k) {
+        java.util.concurrent.CompletableFuture<Void> f = WARMED.get(warmUpKey(metric, k));
+        if (f == null || f.isDone()) {
+            return 0;
+        }
+        long t0 = System.nanoTime();
+        try {
+            f.get(MAX_WARM_UP_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // go on: it only makes the first blocks slower
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted");
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /**
@@ -267,6 +311,7 @@ public final class QueryEngine {
     static void warmUp(Metric metric, int k, TileKernel kernel) {
         int d = 48, count = 32, nq = 40;
         java.util.Random r = new java.util.Random(1);
+        warmUpKernel(kernel, r);
         short[] halves = new short[count * d];
         for (int i = 0; i < halves.length; i++) {
             halves[i] = Float.floatToFloat16((float) r.nextGaussian());
@@ -304,10 +349,24 @@ public final class QueryEngine {
             pass.squares(rows, count, d, squares);
             pass.select(outs[i & 7], count, nq, scale, euclid, thr, cand, (long) i * count);
         }
-        // the kernel's call path too (for OpenBLAS: the downcall, and the library's first-call set-up)
-        float[] q = Arrays.copyOf(rows, nq * d);
-        for (int i = 0; i < 300; i++) {
-            kernel.dots(rows, 0, count, q, 0, nq, d, outs[i & 7]);
+    }
+
+    /**
+     * The kernel's call path, first: for OpenBLAS the downcall and the library's first-call set-up; for the Vector API
+     * kernel its column-block micro-kernels, which run tens of times slower until C2 has compiled them. 52 columns
+     * make a full panel and a tail at either vector width, 144 = 128 + 16 two depth blocks (the second adds), 20 rows
+     * the main rows and a padded rest.
+     */
+    private static void warmUpKernel(TileKernel kernel, java.util.Random r) {
+        int kd = 144, rows = 20, cols = 52;
+        float[] a = new float[rows * kd];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        TileKernel.ColumnBlock columns = kernel.columnBlock(Arrays.copyOf(a, cols * kd), 0, cols, kd);
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < 600; i++) {
+            columns.dots(a, 0, rows, out);
         }
     }
 
@@ -384,7 +443,7 @@ public final class QueryEngine {
         // block shadows the engine's: the size this search uses
         private final Corpus.Batch batch;
         private final int position;
-        private final float[] qm;
+        private final TileKernel.ColumnBlock columns;
         private final int nq;
         private final int d;
         private final Metric metric;
@@ -397,11 +456,11 @@ public final class QueryEngine {
         private final ProgressListener progress;
         private final BlockPass pass = BlockPass.create();
 
-        Worker(Corpus.Batch batch, int position, float[] qm, int nq, int d, Metric metric, int k, AtomicLong next,
+        Worker(Corpus.Batch batch, int position, TileKernel.ColumnBlock columns, int nq, int d, Metric metric, int k, AtomicLong next,
                int block, long end, AtomicLong zero, AtomicLong nonFinite, ProgressListener progress) {
             this.batch = batch;
             this.position = position;
-            this.qm = qm;
+            this.columns = columns;
             this.nq = nq;
             this.d = d;
             this.metric = metric;
@@ -445,7 +504,7 @@ public final class QueryEngine {
                 // rows x queries, so that each row's scores lie together for the scan (OpenBLAS also runs this
                 // orientation faster: 512 x 100 x 384 at 102 GFLOP/s on one thread, 83 per thread on two, against
                 // 76 and 71 for 100 x 512)
-                kernel.dots(buf, 0, count, qm, 0, nq, d, out);
+                columns.dots(buf, 0, count, out);
                 if (dot) {
                     markNonFiniteRows(buf, out, count, scale);
                 }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Engine results equal a plain double-precision brute force over the same stored values, for every metric. */
 class QueryEngineTest {
@@ -209,6 +210,27 @@ class QueryEngineTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A search waits for the warm-up of its metric and k started before it (and only for that one), and says how long
+     * it waited; once that warm-up is done, no search waits again.
+     */
+    @Test
+    void aSearchWaitsForItsWarmUpOnlyWhileItRuns() throws Exception {
+        QueryEngine.warmUpInBackground(Metric.EUCLIDEAN, 23, new VectorTileKernel());
+        double first = QueryEngine.awaitWarmUp(Metric.EUCLIDEAN, 23);
+        assertTrue(first >= 0 && first <= QueryEngine.MAX_WARM_UP_WAIT_MS / 1e3 + 1, "waited " + first);
+        QueryEngine.awaitWarmUp(Metric.EUCLIDEAN, 23); // at most another bounded wait, should the first have timed out
+        assertEquals(0.0, QueryEngine.awaitWarmUp(Metric.DOT, 977), "no warm-up of that metric and k was started");
+        double[][] rows = rows(writeCorpus(dir.resolve("c")), D);
+        try (Corpus c = Corpus.open(List.of(dir.resolve("c")), null, null)) {
+            QueryEngine.Result r = new QueryEngine(new VectorTileKernel(), 2, 8)
+                    .search(c, 0, new double[][]{rows[3]}, null, Metric.EUCLIDEAN, 23, ProgressListener.NONE, null);
+            assertEquals(0.0, r.warmUpWait(), "that warm-up is done");
+            assertEquals(3, r.hits().getFirst()[0].row(), "the row itself first (its copies tie with it)");
+            assertEquals(0.0, r.hits().getFirst()[0].score(), 1e-12);
         }
     }
 

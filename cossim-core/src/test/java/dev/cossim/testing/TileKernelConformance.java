@@ -73,6 +73,50 @@ public abstract class TileKernelConformance {
         }
     }
 
+    /**
+     * A column block prepared once gives the double reference's tiles against row blocks at several offsets (from two
+     * threads at once), writes nothing past a tile, and gives a row the same values wherever it falls in a block (the
+     * block's last row is a copy of its first).
+     */
+    @ParameterizedTest(name = "d={0} m={1} n={2}")
+    @MethodSource("shapes")
+    void columnBlockServesManyRowBlocks(int d, int m, int n) throws Exception {
+        float[] a = Synthetic.unitRows(Synthetic.gaussian(3 * m + 2, d, 23 + d), d);
+        System.arraycopy(a, d, a, m * d, d); // row m (the last of the first block) copies row 1 (its first)
+        float[] b = Synthetic.unitRows(Synthetic.gaussian(n + 3, d, 29 + d), d);
+        TileKernel k = kernel();
+        TileKernel.ColumnBlock block = k.columnBlock(b, 3, n, d);
+        int[] starts = {1, m + 1, 2 * m + 1};
+        float[][] got = new float[starts.length][m * n + 5];
+        Thread other = new Thread(() -> {
+            Arrays.fill(got[1], Float.NaN);
+            block.dots(a, starts[1], m, got[1]);
+        });
+        other.start();
+        for (int s : new int[]{0, 2}) {
+            Arrays.fill(got[s], Float.NaN);
+            block.dots(a, starts[s], m, got[s]);
+        }
+        other.join();
+        for (int s = 0; s < starts.length; s++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double ref = 0;
+                    for (int q = 0; q < d; q++) {
+                        ref += (double) a[(starts[s] + i) * d + q] * b[(3 + j) * d + q];
+                    }
+                    assertEquals(ref, got[s][i * n + j], 1e-5, k.name() + " column block at (" + i + "," + j + ") rows from " + starts[s]);
+                }
+            }
+            for (int q = m * n; q < got[s].length; q++) {
+                assertEquals(Float.NaN, got[s][q], k.name() + " column block wrote past the tile at " + q);
+            }
+        }
+        for (int j = 0; j < n && m > 1; j++) {
+            assertEquals(got[0][j], got[0][(m - 1) * n + j], tieTolerance() * 2, k.name() + ": a row copied to the block's end, column " + j);
+        }
+    }
+
     /** A row block prepared once gives the same tiles against several column blocks. */
     @ParameterizedTest(name = "d={0} m={1} n={2}")
     @MethodSource("shapes")

@@ -1,7 +1,6 @@
 package dev.cossim.spark;
 
 import dev.cossim.engine.Vectorization;
-import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,14 +12,9 @@ final class ExecutorKernels {
     private ExecutorKernels() {
     }
 
-    /** The kernel for tile tasks. */
+    /** The kernel of that name, as this executor chose it. */
     static TileKernel get(String name) {
-        return get(name, Kernels.Workload.TILES);
-    }
-
-    /** The kernel for {@code workload} (query tasks scan: see {@link Kernels.Workload}). */
-    static TileKernel get(String name, Kernels.Workload workload) {
-        return KERNELS.computeIfAbsent(name + "/" + workload,
-                key -> Vectorization.get().dotKernel(name, workload, line -> System.err.println("cossim executor " + line)));
+        return KERNELS.computeIfAbsent(name,
+                key -> Vectorization.get().dotKernel(name, line -> System.err.println("cossim executor " + line)));
     }
 }

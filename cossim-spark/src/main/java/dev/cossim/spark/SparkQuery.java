@@ -74,7 +74,7 @@ public final class SparkQuery {
                 jsc.setJobGroup(SCAN_JOB_GROUP, "cossim query scan", false);
                 top = chunks.mapPartitions(it -> {
                     fault.check(TaskContext.get());
-                    TileKernel kernel = ExecutorKernels.get(kernelName, dev.cossim.kernel.Kernels.Workload.SCAN);
+                    TileKernel kernel = ExecutorKernels.get(kernelName);
                     Panel queryPanel = bq.value();
                     TopKNeighbors local = new TopKNeighbors(queryPanel.ids, k);
                     while (it.hasNext()) {
