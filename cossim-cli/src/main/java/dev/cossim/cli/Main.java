@@ -96,8 +96,9 @@ public final class Main {
 
     /**
      * Starts loading the kernel a computing command will ask for (OpenBLAS: about 0.3 s) on a side thread before the
-     * arguments are parsed, so that the load overlaps the parsing and the reading of the input. A {@code --kernel}
-     * the parser will refuse is only a wasted preload: the command fails on it as before.
+     * arguments are parsed, so that the load overlaps the parsing and the reading of the input; for all-pairs also
+     * reading the rows ({@link #preloadRows}), for query the scan's warm-up. A {@code --kernel} the parser will refuse
+     * is only a wasted preload: the command fails on it as before.
      */
     private static void preloadKernel(String[] args) {
         if (args.length == 0 || !KERNEL_COMMANDS.contains(args[0]) || Arrays.asList(args).contains("--help")
@@ -120,12 +121,47 @@ public final class Main {
             return; // the parser will say what is wrong
         }
         if (args[0].equals("all-pairs")) {
-            warmUpEarly(args, kernel, metric, k);
+            preloadRows(args, metric);
         } else if (args[0].equals("query") && k >= 1) {
             // The scan's warm-up (metric and k as given, else cosine and 10), so that it runs while the arguments are
             // parsed and the corpus opened rather than beside the first batch's blocks (see Search.warmUpInBackground).
             Search.warmUpInBackground(metric, k, kernel);
         }
+    }
+
+    /** all-pairs options that change neither the model read nor its rows (each with its value, if it takes one). */
+    private static final Map<String, Boolean> ROW_NEUTRAL_OPTIONS = Map.ofEntries(Map.entry("-k", true),
+            Map.entry("--top-k", true), Map.entry("--bins", true), Map.entry("--range", true), Map.entry("--metric", true),
+            Map.entry("--threads", true), Map.entry("--kernel", true), Map.entry("-o", true), Map.entry("--out", true),
+            Map.entry("--save-matrix", true), Map.entry("--dtype", true), Map.entry("--checkpoint", true),
+            Map.entry("--checkpoint-every", true), Map.entry("--verbose", false), Map.entry("--debug", false),
+            Map.entry("--resume", false));
+
+    /**
+     * For all-pairs of every row of one model (the first argument after the command, or the embedded default model
+     * when there is none) with no option that selects rows or changes how the model is read: starts opening the model
+     * and packing its rows on a side thread now, while picocli builds and parses the command line
+     * ({@link Analysis#preloadRows}); the request takes them over, or drops them if this guessed wrong.
+     */
+    private static void preloadRows(String[] args, Metric metric) {
+        int i = 1;
+        String spec = null;
+        if (args.length > 1 && !args[1].startsWith("-")) {
+            spec = args[1];
+            i = 2;
+        }
+        for (; i < args.length; i++) {
+            String a = args[i];
+            int eq = a.indexOf('=');
+            Boolean takesValue = ROW_NEUTRAL_OPTIONS.get(a.startsWith("--") && eq > 0 ? a.substring(0, eq) : a);
+            if (takesValue == null) {
+                return; // a second model, a row selection, --tensor, --vocab, --position, a typo: leave it to the request
+            }
+            if (takesValue && eq < 0) {
+                i++;
+            }
+        }
+        Analysis.preloadRows(spec, metric);
     }
 
     /**
@@ -144,21 +180,6 @@ public final class Main {
             }
         }
         return value;
-    }
-
-    /**
-     * For all-pairs with its default histogram (cosine or correlation, no --range, no --bins) and a top-k of 10 or
-     * as given: starts the fused summary pass's JIT warm-up now, before the arguments are parsed and the rows read,
-     * so that it has compiled the pass when the first tiles come (the run would start it only after opening the
-     * model). Any other request starts its own warm-up as before; a request this guessed wrong only finds the pass
-     * compiled for another top-k.
-     */
-    private static void warmUpEarly(String[] args, String kernel, Metric metric, int k) {
-        if (optionValue(args, "--range") != null || optionValue(args, "--bins") != null
-                || metric.fixedBounds() == null || k < 0) {
-            return;
-        }
-        Analysis.warmUpInBackground(metric, Analysis.DEFAULT_BINS, k);
     }
 
     /** Runs one command line; returns the exit code (0 ok, 1 internal error, 2 bad input or usage, 130 interrupted). */

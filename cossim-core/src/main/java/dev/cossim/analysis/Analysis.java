@@ -523,14 +523,18 @@ public final class Analysis {
         Metric tiles = correlationVsCosine ? Metric.CORRELATION : metric;
         double[] knownBounds = range != null ? range : metric.fixedBounds();
         boolean owns = model == null;
-        EmbeddingModel m = owns ? openModel() : model;
+        RowPreload.Loaded preloaded = owns ? takePreload(norm) : null;
+        EmbeddingModel m = preloaded != null ? preloaded.model() : owns ? openModel() : model;
+        if (preloaded != null) {
+            m.warnings().forEach(warnings != null ? warnings : log);
+        }
         long tOpened = System.nanoTime();
         try {
             if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
                 // Compiles the fused pass while the rows are normalised (see SummaryReducer.warmUpInBackground).
                 SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser(), knownBounds);
             }
-            Prepared p = prepare(m, norm);
+            Prepared p = prepare(m, norm, preloaded == null ? null : preloaded.rows());
             RowMatrix rows = p.pairs.rows();
             long tPrepared = System.nanoTime();
             if (checkpointDir != null) {
@@ -739,7 +743,28 @@ public final class Analysis {
     private record Prepared(PairSet pairs, int selectedA, int selectedB, int droppedFromB) {
     }
 
-    private Prepared prepare(EmbeddingModel m, Normalization norm) {
+    /**
+     * Starts opening the model at {@code spec} (null: the embedded default model) and packing all its rows for
+     * {@code metric} on a side thread, for a caller that knows them before it has built its request (the command
+     * line, before it parses its arguments): the first request that runs takes them over if it asks for exactly those
+     * rows (every row, the tensor and vocabulary found by default, packed), else drops them.
+     */
+    public static void preloadRows(String spec, Metric metric) {
+        RowPreload.start(spec, metric.normalization(), DEFAULT_PACKED_ROW_LIMIT);
+    }
+
+    /** The rows preloaded for this request ({@link #preloadRows}) when they are the ones it reads, else null. */
+    private RowPreload.Loaded takePreload(Normalization norm) {
+        if (tensorName != null || vocabFile != null || position != null || alignEnd != null || !selection.isAll()
+                || against != null) {
+            RowPreload.discard();
+            return null;
+        }
+        return RowPreload.take(modelSpec, norm);
+    }
+
+    /** The request's rows, packed or streamed; {@code preloaded} (every row, packed; or null) when it is those. */
+    private Prepared prepare(EmbeddingModel m, Normalization norm, RowMatrix preloaded) {
         int[] idsA = selection.apply(m.rows(), m.vocabulary());
         if (idsA.length == 0) {
             throw new CossimException("the selection " + selection.describe() + (against == null
@@ -753,6 +778,8 @@ public final class Analysis {
             log.accept(String.format(Locale.ROOT, "rows: streamed from the model, block by block (%,d x %d as float32 would take %.2f GiB, over the %.2f GiB packed-row limit)",
                     idsA.length, m.matrix().rowLength(), packedBytes / (double) (1L << 30), packedRowLimit / (double) (1L << 30)));
             ra = RowMatrix.streamed(m.matrix(), norm, idsA);
+        } else if (preloaded != null && against == null && idsA.length == preloaded.size() + preloaded.excludedCount()) {
+            ra = preloaded; // every row, as RowMatrix.of(m.matrix(), norm) packed them
         } else {
             ra = RowMatrix.of(m.matrix(), norm, idsA);
         }
