@@ -112,11 +112,15 @@ public final class OnnxEmbedder implements AutoCloseable {
     public static OnnxEmbedder create(Source src, int threads, List<String> extraOutputs) {
         HfTokenizer tok = src.tokenizerJson() == null ? HfTokenizer.defaultModel() : HfTokenizer.open(src.tokenizerJson());
         byte[] bytes = extraOutputs.isEmpty() ? src.bytes() : src.graph().withOutputs(src.bytes(), extraOutputs);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setIntraOpNumThreads(threads);
-            o.setInterOpNumThreads(1);
-            return new OnnxEmbedder(src.name(), env, env.createSession(bytes, o), tok);
+        try {
+            return onLargeStack(() -> {
+                OrtEnvironment env = OrtEnvironment.getEnvironment();
+                try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+                    o.setIntraOpNumThreads(threads);
+                    o.setInterOpNumThreads(1);
+                    return new OnnxEmbedder(src.name(), env, env.createSession(bytes, o), tok);
+                }
+            });
         } catch (OrtException e) {
             tok.close();
             throw new CossimException(src.name() + ": onnxruntime cannot load the model: " + e.getMessage(), e);
@@ -141,6 +145,52 @@ public final class OnnxEmbedder implements AutoCloseable {
             ids[MAX_TOKENS - 1] = last;
         }
         return ids;
+    }
+
+    /** Stack of the thread that calls onnxruntime (see {@link #onLargeStack}). */
+    static final long ONNX_STACK_BYTES = 64L << 20;
+
+    /** An onnxruntime call that may throw its checked exception. */
+    @FunctionalInterface
+    interface OrtCall<T> {
+        T call() throws OrtException;
+    }
+
+    /**
+     * Runs {@code call} on a thread of its own with a {@link #ONNX_STACK_BYTES} stack and waits for it: onnxruntime
+     * recurses deeply in native code, and on the JVM's main thread (1 MiB of stack by default) the text query of
+     * docs/query.md (all-MiniLM-L6-v2) killed the process with SIGSEGV in libonnxruntime (no hs_err file) in every run
+     * of the doc examples one afternoon, none with {@code -Xss8m}, none with the model loaded here (environment,
+     * session and its metadata) and the batches run here.
+     */
+    static <T> T onLargeStack(OrtCall<T> call) throws OrtException {
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = call.call();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "cossim-onnx", ONNX_STACK_BYTES);
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted");
+        }
+        switch (failure[0]) {
+            case null -> { }
+            case OrtException e -> throw e;
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(failure[0]);
+        }
+        @SuppressWarnings("unchecked")
+        T r = (T) result[0];
+        return r;
     }
 
     /** Each text's tokens' last hidden states, {@code [text][token][dim]}, run as one padded batch. */
@@ -185,7 +235,7 @@ public final class OnnxEmbedder implements AutoCloseable {
             if (tokenTypes) {
                 inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[n * t]), shape));
             }
-            try (OrtSession.Result r = session.run(inputs, new java.util.LinkedHashSet<>(outputs))) {
+            try (OrtSession.Result r = onLargeStack(() -> session.run(inputs, new java.util.LinkedHashSet<>(outputs)))) {
                 List<float[][][]> all = new ArrayList<>(outputs.size());
                 for (String name : outputs) {
                     Optional<OnnxValue> v = r.get(name);
