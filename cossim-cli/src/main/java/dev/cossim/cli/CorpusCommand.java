@@ -2,7 +2,6 @@ package dev.cossim.cli;
 
 import dev.cossim.CossimException;
 import dev.cossim.analysis.ProgressListener;
-import dev.cossim.analysis.Search;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.output.AtomicFile;
 import dev.cossim.query.Corpus;
@@ -56,9 +55,9 @@ abstract class CorpusCommand {
         return t;
     }
 
-    /** The kernel for a scan of the corpus (see {@link Search#chooseKernel}). */
+    /** The kernel for a scan of the corpus; with --verbose, the line saying which runs and why. */
     TileKernel kernel() {
-        return Search.chooseKernel(engine.kernelName(), EngineOptions.kernelLog(err()));
+        return engine.kernel(err());
     }
 
     ProgressListener progress() {

@@ -106,11 +106,7 @@ public final class Main {
             return;
         }
         String kernel = Objects.requireNonNullElse(optionValue(args, "--kernel"), "auto");
-        if (args[0].equals("query")) {
-            Search.preloadKernel(kernel);
-        } else {
-            Analysis.preloadKernel(kernel);
-        }
+        Analysis.preloadKernel(kernel);
         Metric metric;
         int k;
         try {

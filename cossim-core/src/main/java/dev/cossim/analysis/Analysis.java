@@ -496,7 +496,8 @@ public final class Analysis {
 
     /**
      * The dot-product tile kernel by name (auto, blas, vector, scalar), for callers that run several requests with
-     * one kernel; {@code log} is told the one line saying which runs and why.
+     * one kernel (analyses and searches alike: {@link Search#kernel(TileKernel)}); {@code log} is told the one line
+     * saying which runs and why.
      */
     public static TileKernel chooseKernel(String name, Consumer<String> log) {
         return Vectorization.get().dotKernel(name, log);
@@ -504,7 +505,7 @@ public final class Analysis {
 
     /**
      * Starts choosing and loading the tile kernel of that name on a side thread, for a caller that will run a request
-     * soon (see {@link Vectorization#preloadDotKernel}); the request then takes it over.
+     * or a search soon (see {@link Vectorization#preloadDotKernel}); it then takes it over.
      */
     public static void preloadKernel(String name) {
         Vectorization.get().preloadDotKernel(name);

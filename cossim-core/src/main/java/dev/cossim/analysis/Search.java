@@ -3,7 +3,6 @@ package dev.cossim.analysis;
 import dev.cossim.CossimException;
 import dev.cossim.ParameterException;
 import dev.cossim.engine.Vectorization;
-import dev.cossim.kernel.Kernels;
 import dev.cossim.kernel.TileKernel;
 import dev.cossim.matrix.Metric;
 import dev.cossim.query.Corpus;
@@ -61,19 +60,6 @@ public final class Search {
     /** The {@code k} nearest by {@code metric}. */
     public static Search of(Metric metric, int k) {
         return new Search(metric, k);
-    }
-
-    /**
-     * The kernel of that name (auto, blas, vector, scalar) as a search chooses it (see {@link Kernels}); {@code log}
-     * is told the one line saying which runs and why.
-     */
-    public static TileKernel chooseKernel(String name, Consumer<String> log) {
-        return Vectorization.get().dotKernel(name, log);
-    }
-
-    /** Starts choosing and loading the kernel of that name for a search on a side thread (see {@link #chooseKernel}). */
-    public static void preloadKernel(String name) {
-        Vectorization.get().preloadDotKernel(name);
     }
 
     /**
