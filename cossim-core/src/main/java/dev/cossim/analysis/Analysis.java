@@ -396,7 +396,11 @@ public final class Analysis {
 
     /** Opens the model of {@link #open} and tells its warnings; the caller closes it. */
     private EmbeddingModel openModel() {
-        EmbeddingModel m = CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd);
+        return told(CorpusModel.open(modelSpec, tensorName, vocabFile, position, alignEnd));
+    }
+
+    /** {@code m}, its warnings told. */
+    private EmbeddingModel told(EmbeddingModel m) {
         m.warnings().forEach(warnings != null ? warnings : log);
         return m;
     }
@@ -525,10 +529,7 @@ public final class Analysis {
         double[] knownBounds = range != null ? range : metric.fixedBounds();
         boolean owns = model == null;
         RowPreload.Loaded preloaded = owns ? takePreload(norm) : null;
-        EmbeddingModel m = preloaded != null ? preloaded.model() : owns ? openModel() : model;
-        if (preloaded != null) {
-            m.warnings().forEach(warnings != null ? warnings : log);
-        }
+        EmbeddingModel m = preloaded != null ? told(preloaded.model()) : owns ? openModel() : model;
         long tOpened = System.nanoTime();
         try {
             if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
@@ -779,8 +780,8 @@ public final class Analysis {
             log.accept(String.format(Locale.ROOT, "rows: streamed from the model, block by block (%,d x %d as float32 would take %.2f GiB, over the %.2f GiB packed-row limit)",
                     idsA.length, m.matrix().rowLength(), packedBytes / (double) (1L << 30), packedRowLimit / (double) (1L << 30)));
             ra = RowMatrix.streamed(m.matrix(), norm, idsA);
-        } else if (preloaded != null && against == null && idsA.length == preloaded.size() + preloaded.excludedCount()) {
-            ra = preloaded; // every row, as RowMatrix.of(m.matrix(), norm) packed them
+        } else if (preloaded != null) {
+            ra = preloaded; // every row (takePreload checked the request asks for them), as RowMatrix.of packed them
         } else {
             ra = RowMatrix.of(m.matrix(), norm, idsA);
         }
