@@ -255,8 +255,13 @@ public final class QueryEngine {
     private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Void>> WARMED =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Heaps of up to 64 are warmed: a larger k only makes them deeper. */
+    private static int warmUpHeap(int k) {
+        return Math.max(1, Math.min(k, 64));
+    }
+
     private static String warmUpKey(Metric metric, int k) {
-        return metric.label() + "/" + Math.max(1, Math.min(k, 64));
+        return metric.label() + "/" + warmUpHeap(k);
     }
 
     /** Starts the warm-up of {@code metric} with heaps of k (up to 64) on a side thread, unless one was started before. */
@@ -265,7 +270,7 @@ public final class QueryEngine {
         if (WARMED.putIfAbsent(warmUpKey(metric, k), done) != null) {
             return;
         }
-        int heap = Math.max(1, Math.min(k, 64));
+        int heap = warmUpHeap(k);
         boolean started = Vectorization.get().warmUp(() -> {
             try {
                 warmUp(metric, heap, kernel.get());

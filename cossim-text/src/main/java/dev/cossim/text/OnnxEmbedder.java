@@ -150,12 +150,6 @@ public final class OnnxEmbedder implements AutoCloseable {
     /** Stack of the thread that calls onnxruntime (see {@link #onLargeStack}). */
     static final long ONNX_STACK_BYTES = 64L << 20;
 
-    /** An onnxruntime call that may throw its checked exception. */
-    @FunctionalInterface
-    interface OrtCall<T> {
-        T call() throws OrtException;
-    }
-
     /**
      * Runs {@code call} on a thread of its own with a {@link #ONNX_STACK_BYTES} stack and waits for it: onnxruntime
      * recurses deeply in native code, and on the JVM's main thread (1 MiB of stack by default) the text query of
@@ -163,34 +157,24 @@ public final class OnnxEmbedder implements AutoCloseable {
      * of the doc examples one afternoon, none with {@code -Xss8m}, none with the model loaded here (environment,
      * session and its metadata) and the batches run here.
      */
-    static <T> T onLargeStack(OrtCall<T> call) throws OrtException {
-        Object[] result = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(null, () -> {
-            try {
-                result[0] = call.call();
-            } catch (Throwable e) {
-                failure[0] = e;
-            }
-        }, "cossim-onnx", ONNX_STACK_BYTES);
+    static <T> T onLargeStack(java.util.concurrent.Callable<T> call) throws OrtException {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(call);
+        Thread t = new Thread(null, task, "cossim-onnx", ONNX_STACK_BYTES);
         t.setDaemon(true);
         t.start();
         try {
-            t.join();
+            return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            switch (e.getCause()) {
+                case OrtException o -> throw o;
+                case RuntimeException r -> throw r;
+                case Error r -> throw r;
+                default -> throw new IllegalStateException(e.getCause());
+            }
         }
-        switch (failure[0]) {
-            case null -> { }
-            case OrtException e -> throw e;
-            case RuntimeException e -> throw e;
-            case Error e -> throw e;
-            default -> throw new IllegalStateException(failure[0]);
-        }
-        @SuppressWarnings("unchecked")
-        T r = (T) result[0];
-        return r;
     }
 
     /** Each text's tokens' last hidden states, {@code [text][token][dim]}, run as one padded batch. */
