@@ -369,12 +369,14 @@ public final class QueryEngine {
 
     /**
      * The kernel's call path, first: for OpenBLAS the downcall and the library's first-call set-up; for the Vector API
-     * kernel its column-block micro-kernels, which run tens of times slower until C2 has compiled them. 52 columns
-     * make a full panel and a tail at either vector width, 144 = 128 + 16 two depth blocks (the second adds), 20 rows
-     * the main rows and a padded rest.
+     * kernel its column-block micro-kernels, which run tens of times slower until C2 has compiled them. 68 columns
+     * make a full panel, a whole vector of tail and 4 columns of dot products at either vector width (all three
+     * micro-kernels: with 52, 10 queries ran the uncompiled tail kernel, search 0.32-0.42 s against 0.24-0.26, and 100
+     * queries took as long either way), 144 = 128 + 16 two depth blocks (the second adds), 20 rows the main rows and a
+     * padded rest.
      */
     private static void warmUpKernel(TileKernel kernel, java.util.Random r) {
-        int kd = 144, rows = 20, cols = 52;
+        int kd = 144, rows = 20, cols = 68;
         float[] a = new float[rows * kd];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) r.nextGaussian();
