@@ -1,7 +1,6 @@
 package dev.cossim.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -265,10 +264,11 @@ public final class VectorTileKernel implements TileKernel {
                 }
             }
             // The last few columns, two rows and four columns at a time along the depth.
+            float[] lanes = dotCols > 0 ? new float[8 * L] : null;
             for (int j = 0; j < dotCols; j += 4) {
                 int j0 = n - dotCols + j;
                 for (int i = 0; i < m; i += 2) {
-                    dots2x4(a, ao + i * d, d, dotRows, j * d, out, o + i * n + j0, n, Math.min(4, dotCols - j));
+                    dots2x4(a, ao + i * d, d, dotRows, j * d, out, o + i * n + j0, n, Math.min(4, dotCols - j), lanes);
                 }
             }
         }
@@ -276,9 +276,10 @@ public final class VectorTileKernel implements TileKernel {
 
     /**
      * out[o + c] and out[o + ldc + c], c &lt; nc, = the dot products of rows a[a0 ..] and a[a0 + d ..] with the rows
-     * q[q0 + c * d ..] (four of them, zero past nc), each summed along the depth in vector lanes and then across them.
+     * q[q0 + c * d ..] (four of them, zero past nc), each summed along the depth in vector lanes and then across them;
+     * {@code lanes} is scratch space for 8 vectors.
      */
-    private static void dots2x4(float[] a, int a0, int d, float[] q, int q0, float[] out, int o, int ldc, int nc) {
+    private static void dots2x4(float[] a, int a0, int d, float[] q, int q0, float[] out, int o, int ldc, int nc, float[] lanes) {
         FloatVector s00 = FloatVector.zero(S), s01 = FloatVector.zero(S), s02 = FloatVector.zero(S), s03 = FloatVector.zero(S);
         FloatVector s10 = FloatVector.zero(S), s11 = FloatVector.zero(S), s12 = FloatVector.zero(S), s13 = FloatVector.zero(S);
         int a1 = a0 + d, q1 = q0 + d, q2 = q0 + 2 * d, q3 = q0 + 3 * d;
@@ -299,10 +300,18 @@ public final class VectorTileKernel implements TileKernel {
             s03 = x0.fma(y, s03);
             s13 = x1.fma(y, s13);
         }
-        float r00 = s00.reduceLanes(VectorOperators.ADD), r01 = s01.reduceLanes(VectorOperators.ADD);
-        float r02 = s02.reduceLanes(VectorOperators.ADD), r03 = s03.reduceLanes(VectorOperators.ADD);
-        float r10 = s10.reduceLanes(VectorOperators.ADD), r11 = s11.reduceLanes(VectorOperators.ADD);
-        float r12 = s12.reduceLanes(VectorOperators.ADD), r13 = s13.reduceLanes(VectorOperators.ADD);
+        // The lanes summed in a fixed order (reduceLanes adds them in one order compiled and another before C2 has
+        // compiled it, and a row's scores must not depend on when it was computed).
+        s00.intoArray(lanes, 0);
+        s01.intoArray(lanes, L);
+        s02.intoArray(lanes, 2 * L);
+        s03.intoArray(lanes, 3 * L);
+        s10.intoArray(lanes, 4 * L);
+        s11.intoArray(lanes, 5 * L);
+        s12.intoArray(lanes, 6 * L);
+        s13.intoArray(lanes, 7 * L);
+        float r00 = sum(lanes, 0), r01 = sum(lanes, L), r02 = sum(lanes, 2 * L), r03 = sum(lanes, 3 * L);
+        float r10 = sum(lanes, 4 * L), r11 = sum(lanes, 5 * L), r12 = sum(lanes, 6 * L), r13 = sum(lanes, 7 * L);
         for (int k = body; k < d; k++) {
             float x0 = a[a0 + k], x1 = a[a1 + k];
             r00 += x0 * q[q0 + k];
@@ -399,6 +408,15 @@ public final class VectorTileKernel implements TileKernel {
         c30.intoArray(out, o3);
         c31.intoArray(out, o3 + L);
         c32.intoArray(out, o3 + 2 * L);
+    }
+
+    /** The L floats from {@code v[o]} added left to right. */
+    private static float sum(float[] v, int o) {
+        float s = 0;
+        for (int i = 0; i < L; i++) {
+            s += v[o + i];
+        }
+        return s;
     }
 
     /**
