@@ -408,7 +408,7 @@ public final class QueryEngine {
         }
     }
 
-    /** A deep warm-up call faster than this ran compiled code throughout (see {@link #warmUpKernel}). */
+    /** A deep warm-up call faster than this ran the three micro-kernels compiled (see {@link #warmUpKernel}). */
     static final long COMPILED_DEEP_CALL_NANOS = 60_000;
     /** The most calls a warm-up makes, should the JIT not compile the kernel (a few seconds uncompiled; a search waits 3 s at most). */
     static final int MAX_WARM_UP_CALLS = 6000;
