@@ -4,6 +4,7 @@ import dev.cossim.CossimException;
 import dev.cossim.ParameterException;
 import dev.cossim.engine.AllPairsEngine;
 import dev.cossim.engine.CompositeReducer;
+import dev.cossim.engine.KernelWarmUp;
 import dev.cossim.engine.NearestRows;
 import dev.cossim.engine.PairSet;
 import dev.cossim.engine.TileReducer;
@@ -532,9 +533,14 @@ public final class Analysis {
         EmbeddingModel m = preloaded != null ? told(preloaded.model()) : owns ? openModel() : model;
         long tOpened = System.nanoTime();
         try {
-            if (warmUp && summary && (long) m.rows() * m.rows() / 2 > 20_000_000L) {
+            boolean large = (long) m.rows() * m.rows() / 2 > 20_000_000L;
+            if (warmUp && summary && large) {
                 // Compiles the fused pass while the rows are normalised (see SummaryReducer.warmUpInBackground).
                 SummaryReducer.warmUpInBackground(bins, topK, metric.smallerIsCloser(), knownBounds);
+            }
+            if (warmUp && large && dots == null) {
+                // And the tile kernel's micro-kernels, which the tiles then wait for (see KernelWarmUp).
+                KernelWarmUp.rowBlocksInBackground(kernelName);
             }
             Prepared p = prepare(m, norm, preloaded == null ? null : preloaded.rows());
             RowMatrix rows = p.pairs.rows();
@@ -558,15 +564,18 @@ public final class Analysis {
             TileKernel k = tiles.kernel(dot);
             AllPairsEngine engine = new AllPairsEngine(k, threads, block > 0 ? block : k.preferredBlock());
             long t0 = System.nanoTime();
+            // The wait for the kernel's warm-up is the tiles' time: their threads would otherwise run it uncompiled.
+            double kernelWait = dots == null ? KernelWarmUp.await(kernelName) : 0;
             AnalysisResult.Builder out = pass(m, p, engine, bounds, tiles);
             long t1 = System.nanoTime();
             double seconds = (t1 - t0) / 1e9;
             AnalysisResult result = out.finish(m, metric, p.pairs, p.selectedA, p.selectedB, p.droppedFromB, selection,
                     against, bounds, rangeFrom, seconds, engine.threads(), k.name());
             long tEnd = System.nanoTime();
-            log.accept(String.format(Locale.ROOT, "phases: open %.3f s, rows %.3f s, kernel and checks %.3f s, tiles %.3f s, results %.3f s"
-                            + " (the JVM ran %.2f s before the request)", (tOpened - tStart) / 1e9, (tPrepared - tOpened) / 1e9,
-                    (t0 - tPrepared) / 1e9, seconds, (tEnd - t1) / 1e9, secondsBefore(tStart)));
+            log.accept(String.format(Locale.ROOT, "phases: open %.3f s, rows %.3f s, kernel and checks %.3f s, tiles %.3f s"
+                            + " (%.3f s of it waiting for the kernel's JIT warm-up), results %.3f s (the JVM ran %.2f s before the request)",
+                    (tOpened - tStart) / 1e9, (tPrepared - tOpened) / 1e9, (t0 - tPrepared) / 1e9, seconds, kernelWait,
+                    (tEnd - t1) / 1e9, secondsBefore(tStart)));
             return result;
         } finally {
             if (owns) {
