@@ -5,6 +5,7 @@ import dev.cossim.matrix.Metric;
 
 import dev.cossim.CossimException;
 import dev.cossim.engine.Checkpoints;
+import dev.cossim.engine.KernelWarmUp;
 import dev.cossim.engine.ResumeState;
 import dev.cossim.engine.TileScheduler;
 import dev.cossim.engine.Vectorization;
@@ -372,15 +373,13 @@ public final class QueryEngine {
      * kernel its column-block micro-kernels, which run tens of times slower until C2 has compiled them. 68 columns
      * make a full panel, a whole vector of tail and 4 columns of dot products at either vector width (all three
      * micro-kernels: with 52, 10 queries ran the uncompiled tail kernel, search 0.32-0.42 s against 0.24-0.26, and 100
-     * queries took as long either way). Every 20th call is deep (144 = 128 + 16, two depth blocks, the second adding;
-     * 20 rows, the last 4 through the padded rest), the others shallow (16 deep, 16 rows, no rest): C2 compiles a
-     * method after about 600 calls and 15,000 calls and loop turns together, and shallow calls reach that with a
-     * fraction of the uncompiled vector operations. The calls go on until a deep one takes under
-     * {@link #COMPILED_DEEP_CALL_NANOS}, that is until the three micro-kernels run compiled, or
-     * {@link #MAX_WARM_UP_CALLS}. A deep call's time as C2 went through them (AMD EPYC family 26, one run): 4-8 ms
-     * uncompiled, 0.4 ms with the 4 x 3 kernel compiled, 0.14 ms with the 8 x 1 one too, 0.03 ms with all three, 0.005
-     * ms with the calling loops compiled as well. A fixed 600 deep calls took 0.61-0.98 s (the search then waited
-     * 0.1-0.35 s for it); these, 0.55-0.92 s and a wait of 0-0.09 s (docs/performance.md, "The query scan's kernel").
+     * queries took as long either way). Shallow and deep calls until a deep one runs compiled, as
+     * {@link KernelWarmUp#untilCompiled} does it; deep: depth 144 = 128 + 16 (two depth blocks, the second adding), 20
+     * rows (the last 4 through the padded rest); shallow: depth 16, 16 rows. A deep call's time as C2 went through
+     * them (AMD EPYC family 26, one run): 4-8 ms uncompiled, 0.4 ms with the 4 x 3 kernel compiled, 0.14 ms with the
+     * 8 x 1 one too, 0.03 ms with all three, 0.005 ms with the calling loops compiled as well. A fixed 600 deep calls
+     * took 0.61-0.98 s (the search then waited 0.1-0.35 s for them); these, 0.55-0.92 s and a wait of 0-0.09 s
+     * (docs/performance.md, "The query scan's kernel").
      */
     private static void warmUpKernel(TileKernel kernel, java.util.Random r) {
         int deepD = 144, shallowD = 16, deepRows = 20, shallowRows = 16, cols = 68;
@@ -395,23 +394,8 @@ public final class QueryEngine {
         TileKernel.ColumnBlock deep = kernel.columnBlock(b, 0, cols, deepD);
         TileKernel.ColumnBlock shallow = kernel.columnBlock(b, 0, cols, shallowD);
         float[] out = new float[deepRows * cols];
-        for (int i = 0; i < MAX_WARM_UP_CALLS; i++) {
-            if (i % 20 == 0) {
-                long t = System.nanoTime();
-                deep.dots(a, 0, deepRows, out);
-                if (System.nanoTime() - t < COMPILED_DEEP_CALL_NANOS) {
-                    break;
-                }
-            } else {
-                shallow.dots(a, 0, shallowRows, out);
-            }
-        }
+        KernelWarmUp.untilCompiled(() -> shallow.dots(a, 0, shallowRows, out), () -> deep.dots(a, 0, deepRows, out));
     }
-
-    /** A deep warm-up call faster than this ran the three micro-kernels compiled (see {@link #warmUpKernel}). */
-    static final long COMPILED_DEEP_CALL_NANOS = 60_000;
-    /** The most calls a warm-up makes, should the JIT not compile the kernel (a few seconds uncompiled; a search waits 3 s at most). */
-    static final int MAX_WARM_UP_CALLS = 6000;
 
     /** Query rows as the kernel sees them: unit length for cosine, centred and unit for correlation, else as given. */
     static float[] prepareQueries(double[][] queries, List<String> names, Metric metric, int d) {
