@@ -345,7 +345,10 @@ public final class Analysis {
         return this;
     }
 
-    /** Whether the fused summary pass is compiled on a side thread while rows load (default: yes). */
+    /**
+     * Whether a request of more than 20 million pairs has the fused summary pass compiled on a side thread while rows
+     * load, and the tile kernel's micro-kernels compiled while the tiles wait for them (default: yes).
+     */
     public Analysis warmUp(boolean on) {
         this.warmUp = on;
         return this;
