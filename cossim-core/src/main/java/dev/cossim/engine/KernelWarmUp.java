@@ -3,12 +3,6 @@ package dev.cossim.engine;
 import dev.cossim.kernel.TileKernel;
 
 import java.util.Random;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Has C2 compile the all-pairs path of the Vector API tile kernel (a row block prepared once, its diagonal tile and
@@ -34,9 +28,6 @@ public final class KernelWarmUp {
     /** The longest {@link #await} waits. */
     static final long MAX_WAIT_MS = 3000;
 
-    /** The warm-ups started in this JVM, by kernel name, each done when its thread has finished. */
-    private static final ConcurrentHashMap<String, CompletableFuture<Void>> STARTED = new ConcurrentHashMap<>();
-
     /** Calls {@code shallow}, and every 20th time {@code deep} instead, until a deep call is fast or {@link #MAX_CALLS}. */
     public static void untilCompiled(Runnable shallow, Runnable deep) {
         for (int i = 0; i < MAX_CALLS; i++) {
@@ -53,31 +44,18 @@ public final class KernelWarmUp {
     }
 
     /**
-     * Starts the warm-up of the kernel {@code kernelName} chooses on a side thread, once per JVM and name. Only the
-     * Vector API kernel has anything to compile (OpenBLAS's is native; the plain-Java one compiles quickly on its
-     * own); on one core nothing starts, as a side thread would only take the core from the tiles.
+     * Starts the warm-up of the kernel {@code kernelName} chooses on a side thread, once per JVM and name
+     * ({@link JitWarmUp#startOnce}). Only the Vector API kernel has anything to compile (OpenBLAS's is native; the
+     * plain-Java one compiles quickly on its own); on one core nothing starts.
      */
     public static void rowBlocksInBackground(String kernelName) {
-        String key = key(kernelName);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (STARTED.putIfAbsent(key, done) != null) {
-            return;
-        }
-        boolean started = JitWarmUp.inBackground(() -> {
-            try {
-                TileKernel kernel = Vectorization.get().dotKernel(key, line -> { });
-                if (kernel.name().equals("vector")) {
-                    rowBlocks(kernel);
-                }
-            } catch (RuntimeException e) {
-                // a bad kernel name: the request says so itself
-            } finally {
-                done.complete(null);
+        String name = name(kernelName);
+        JitWarmUp.startOnce(key(name), () -> {
+            TileKernel kernel = Vectorization.get().dotKernel(name, line -> { });
+            if (kernel.name().equals("vector")) {
+                rowBlocks(kernel);
             }
         });
-        if (!started) {
-            done.complete(null);
-        }
     }
 
     /**
@@ -85,20 +63,7 @@ public final class KernelWarmUp {
      * the seconds waited.
      */
     public static double await(String kernelName) {
-        CompletableFuture<Void> f = STARTED.get(key(kernelName));
-        if (f == null || f.isDone()) {
-            return 0;
-        }
-        long t0 = System.nanoTime();
-        try {
-            f.get(MAX_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // go on: the first tiles only run slower
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted");
-        }
-        return (System.nanoTime() - t0) / 1e9;
+        return JitWarmUp.await(key(name(kernelName)), MAX_WAIT_MS);
     }
 
     /**
@@ -122,8 +87,12 @@ public final class KernelWarmUp {
         });
     }
 
-    private static String key(String kernelName) {
+    private static String name(String kernelName) {
         return kernelName == null ? "auto" : kernelName.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String key(String name) {
+        return "kernel row blocks/" + name;
     }
 
     private static float[] gaussian(Random r, int n) {

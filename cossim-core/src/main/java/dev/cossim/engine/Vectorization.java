@@ -114,14 +114,6 @@ public final class Vectorization {
     }
 
     /**
-     * Runs a warm-up of other hot loops (the query scan) on a side thread while the caller reads its input; returns
-     * whether the thread was started (not on one core).
-     */
-    public boolean warmUp(Runnable warmUp) {
-        return JitWarmUp.inBackground(warmUp);
-    }
-
-    /**
      * Whether reducers should take the vector summary pass now: only after a warm-up has compiled it (see
      * {@link #warmUpSummaryPass}); without one, and while it runs, the scalar pass.
      */

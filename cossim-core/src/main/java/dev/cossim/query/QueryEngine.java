@@ -5,6 +5,7 @@ import dev.cossim.matrix.Metric;
 
 import dev.cossim.CossimException;
 import dev.cossim.engine.Checkpoints;
+import dev.cossim.engine.JitWarmUp;
 import dev.cossim.engine.KernelWarmUp;
 import dev.cossim.engine.ResumeState;
 import dev.cossim.engine.TileScheduler;
@@ -249,41 +250,20 @@ public final class QueryEngine {
         startWarmUp(metric, k, () -> Vectorization.get().dotKernel(kernelName, line -> { }));
     }
 
-    /**
-     * The warm-ups started in this JVM, by metric and heap size (one each: the JIT keeps what it compiled), each done
-     * when its thread has finished.
-     */
-    private static final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.CompletableFuture<Void>> WARMED =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
     /** Heaps of up to 64 are warmed: a larger k only makes them deeper. */
     private static int warmUpHeap(int k) {
         return Math.max(1, Math.min(k, 64));
     }
 
+    /** One warm-up per metric and heap size in a JVM ({@link JitWarmUp#startOnce}). */
     private static String warmUpKey(Metric metric, int k) {
-        return metric.label() + "/" + warmUpHeap(k);
+        return "query scan/" + metric.label() + "/" + warmUpHeap(k);
     }
 
     /** Starts the warm-up of {@code metric} with heaps of k (up to 64) on a side thread, unless one was started before. */
     private static void startWarmUp(Metric metric, int k, java.util.function.Supplier<TileKernel> kernel) {
-        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        if (WARMED.putIfAbsent(warmUpKey(metric, k), done) != null) {
-            return;
-        }
         int heap = warmUpHeap(k);
-        boolean started = Vectorization.get().warmUp(() -> {
-            try {
-                warmUp(metric, heap, kernel.get());
-            } catch (RuntimeException e) {
-                // a bad kernel name: the search says so itself
-            } finally {
-                done.complete(null);
-            }
-        });
-        if (!started) {
-            done.complete(null);
-        }
+        JitWarmUp.startOnce(warmUpKey(metric, k), () -> warmUp(metric, heap, kernel.get()));
     }
 
     /** The longest a search waits for a warm-up started before it. */
@@ -304,20 +284,7 @@ public final class QueryEngine {
      * kernel"). Returns the seconds waited.
      */
     static double awaitWarmUp(Metric metric, int k) {
-        java.util.concurrent.CompletableFuture<Void> f = WARMED.get(warmUpKey(metric, k));
-        if (f == null || f.isDone()) {
-            return 0;
-        }
-        long t0 = System.nanoTime();
-        try {
-            f.get(MAX_WARM_UP_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-            // go on: it only makes the first blocks slower
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.util.concurrent.CancellationException("interrupted");
-        }
-        return (System.nanoTime() - t0) / 1e9;
+        return JitWarmUp.await(warmUpKey(metric, k), MAX_WARM_UP_WAIT_MS);
     }
 
     /**
